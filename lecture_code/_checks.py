@@ -1,0 +1,113 @@
+"""Input checks shared by the public API.
+
+Every public function validates at its boundary and raises ``ValueError`` that
+names the argument and says what was expected, so a student never meets a numpy
+broadcasting traceback from deep inside the package. Inner loops (training)
+call the unchecked ``_``-prefixed methods after one check at the entry.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+
+def as_array(x, name: str, ndim: int | tuple[int, ...] | None = None,
+             allow_empty: bool = False) -> np.ndarray:
+    """Return ``x`` as a finite float64 array, or raise ``ValueError`` naming ``name``."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one value")
+    if not np.all(np.isfinite(arr)):
+        bad = "NaN" if np.isnan(arr).any() else "infinite"
+        raise ValueError(f"{name} contains {bad} values; expected finite numbers")
+    return arr
+
+
+def as_matrix(x, name: str, columns: int | None = None) -> np.ndarray:
+    """Return ``x`` as an ``(n, d)`` float64 matrix (rows are examples).
+
+    A 1-D input of length n is read as n examples of one feature.
+    """
+    arr = as_array(x, name, ndim=(1, 2))
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if columns is not None and arr.shape[1] != columns:
+        raise ValueError(
+            f"{name} must have {columns} column(s) (one per feature), got shape {arr.shape}")
+    return arr
+
+
+def same_rows(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise unless ``a`` and ``b`` hold the same number of examples (rows)."""
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same number of rows (examples), "
+            f"got {a.shape[0]} and {b.shape[0]}")
+
+
+def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise unless ``a`` and ``b`` have equal shapes."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+
+
+def choice(value, name: str, options: Iterable[str]) -> str:
+    """Return ``value`` if it is one of ``options`` (case-insensitive), else raise."""
+    options = list(options)
+    key = str(value).lower() if isinstance(value, str) else value
+    if key not in options:
+        raise ValueError(f"unknown {name} {value!r}; expected one of {', '.join(map(repr, options))}")
+    return key
+
+
+def positive(value, name: str, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float if it is positive (or zero when allowed), else raise."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+        want = "a number >= 0" if allow_zero else "a number > 0"
+        raise ValueError(f"{name} must be {want}, got {value!r}")
+    return v
+
+
+def in_range(value, name: str, low: float, high: float, closed_high: bool = False) -> float:
+    """Return ``value`` if ``low <= value < high`` (or ``<= high``), else raise."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    ok = low <= v <= high if closed_high else low <= v < high
+    if not ok:
+        bracket = "]" if closed_high else ")"
+        raise ValueError(f"{name} must lie in [{low}, {high}{bracket}, got {value!r}")
+    return v
+
+
+def count(value, name: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int if it is a whole number >= ``minimum``, else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def generator(rng, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` if it is a ``numpy.random.Generator``, else raise."""
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            f"{name} must be a numpy.random.Generator (make one with "
+            f"np.random.default_rng(seed)), got {type(rng).__name__}")
+    return rng

@@ -1,0 +1,172 @@
+"""The multilayer perceptron: a composition of dense layers.
+
+``MLP([2, 16, 16, 1])`` is ``f(X) = g_3(g_2(g_1(X W1 + b1) W2 + b2) W3 + b3)``:
+hidden layers share one activation, the output layer has its own (sigmoid for
+two classes, softmax for several, linear for regression). The forward pass
+stores every layer's pre-activation ``Z`` and activation ``A``; the backward
+pass walks the layers from last to first, applying the chain rule.
+
+See chapter 3 (networks) and chapter 6 (backpropagation).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from . import _checks, losses as _losses, regularization
+from .layers import Dense
+
+__all__ = ["MLP"]
+
+
+class MLP:
+    """A multilayer perceptron.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Units per layer, input first: ``[d_in, h_1, ..., h_k, d_out]``.
+        ``[2, 1]`` has no hidden layer (logistic regression with a sigmoid output).
+    activation : str
+        Activation of every hidden layer.
+    output : str
+        Activation of the output layer: ``'sigmoid'``, ``'softmax'``, ``'linear'``, ...
+    rng : numpy.random.Generator
+        Draws the initial weights and the dropout masks.
+    dropout : float
+        Drop probability after every hidden layer during training (0 disables it).
+    init : str, optional
+        Weight initialisation passed to every :class:`~lecture_code.layers.Dense`.
+    """
+
+    def __init__(self, sizes: Sequence[int], activation: str = "relu", output: str = "sigmoid",
+                 *, rng: np.random.Generator, dropout: float = 0.0, init: str | None = None):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+            raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
+        sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+        _checks.generator(rng)
+        self.sizes = sizes
+        self.layers = [Dense(d_in, d_out, activation if i < len(sizes) - 2 else output,
+                             rng=rng, init=init)
+                       for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+        self.dropouts = [regularization.Dropout(dropout, rng=rng) for _ in self.layers[:-1]]
+        self._flatten()
+
+    def _flatten(self) -> None:
+        """Keep all parameters (and all gradients) in one contiguous vector.
+
+        Each layer's ``W`` and ``b`` become views into ``self.flat_params`` (and
+        its gradients into ``self.flat_grads``), so an optimizer can update the
+        whole network with one vectorised step: same numbers, far fewer calls.
+        """
+        total = sum(p.size for p in self.parameters())
+        self.flat_params, self.flat_grads = np.empty(total), np.zeros(total)
+        offset = 0
+        for layer in self.layers:
+            for key in ("W", "b"):
+                p = layer.params[key]
+                end = offset + p.size
+                self.flat_params[offset:end] = p.ravel()
+                layer.params[key] = self.flat_params[offset:end].reshape(p.shape)
+                layer.grads[key] = self.flat_grads[offset:end].reshape(p.shape)
+                offset = end
+
+    # -- parameters ---------------------------------------------------------
+    def parameters(self) -> list[np.ndarray]:
+        """The parameter arrays ``[W1, b1, W2, b2, ...]``, updated in place by optimizers."""
+        return [p for layer in self.layers for p in (layer.params["W"], layer.params["b"])]
+
+    def gradients(self) -> list[np.ndarray]:
+        """The gradient arrays, in the order of :meth:`parameters`."""
+        return [g for layer in self.layers for g in (layer.grads["W"], layer.grads["b"])]
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """The weight matrices only (what L1 and L2 penalise)."""
+        return [layer.params["W"] for layer in self.layers]
+
+    def n_parameters(self) -> int:
+        """Number of trainable numbers: sum over layers of d_in * d_out + d_out."""
+        return int(sum(p.size for p in self.parameters()))
+
+    def copy_parameters(self) -> list[np.ndarray]:
+        """A copy of every parameter array (for early stopping or comparison with torch)."""
+        return [p.copy() for p in self.parameters()]
+
+    def set_parameters(self, values: Sequence[np.ndarray]) -> None:
+        """Overwrite every parameter in place with ``values`` (shapes must match)."""
+        params = self.parameters()
+        if len(values) != len(params):
+            raise ValueError(f"values must hold {len(params)} arrays, got {len(values)}")
+        for i, (p, v) in enumerate(zip(params, values)):
+            v = _checks.as_array(v, f"values[{i}]", ndim=p.ndim)
+            _checks.same_shape(v, p, f"values[{i}]", "the parameter")
+            p[...] = v
+
+    # -- passes --------------------------------------------------------------
+    def forward(self, X, training: bool = False) -> np.ndarray:
+        """Network output for ``X`` of shape ``(n, d_in)``; dropout acts only in training."""
+        return self._forward(_checks.as_matrix(X, "X", columns=self.sizes[0]), training)
+
+    __call__ = forward
+
+    def _forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        A = X
+        for layer, drop in zip(self.layers[:-1], self.dropouts):
+            A = drop.forward(layer._forward(A), training)
+        return self.layers[-1]._forward(A)
+
+    def backward(self, dA) -> np.ndarray:
+        """Backpropagate ``dA = dL/d(output)``: fill every layer's ``grads``, return dL/dX."""
+        last = self.layers[-1]
+        if last.A is None:
+            raise ValueError("call forward before backward")
+        dA = _checks.as_matrix(dA, "dA", columns=self.sizes[-1])
+        _checks.same_shape(dA, last.A, "dA", "the network's output")
+        return self._backward_from_z(last.activation.backward(last.Z, last.A, dA))
+
+    def _backward_from_z(self, dZ: np.ndarray) -> np.ndarray:
+        dA = self.layers[-1].backward_from_z(dZ)
+        for layer, drop in zip(self.layers[-2::-1], self.dropouts[::-1]):
+            dZ = layer.activation.backward(layer.Z, layer.A, drop.backward(dA))
+            dA = layer.backward_from_z(dZ)
+        return dA
+
+    def loss_and_grads(self, X, y, loss: str = "bce", *, penalty: str = "none",
+                       lam: float = 0.0, training: bool = True) -> float:
+        """Forward, loss, backward in one call; returns the objective data loss + lambda R(W).
+
+        When the output activation and the loss fuse (sigmoid with ``'bce'``,
+        softmax with ``'cce'``), the gradient at the output's pre-activation
+        is computed directly as ``(a - y) / n``, which is exact and never
+        divides by a probability close to 0.
+        """
+        loss = _losses.get(loss)
+        X = _checks.as_matrix(X, "X", columns=self.sizes[0])
+        y = _checks.as_matrix(y, "y", columns=self.sizes[-1])
+        _checks.same_rows(X, y, "X", "y")
+        penalty = _checks.choice(penalty, "penalty", regularization.PENALTIES)
+        lam = _checks.positive(lam, "lam", allow_zero=True)
+        data_loss = self._loss_and_grads(X, y, loss, penalty, lam, training)[0]
+        return data_loss + regularization.penalty(self.weights, penalty, lam)
+
+    def _loss_and_grads(self, X, y, loss, penalty="none", lam=0.0, training=True):
+        """Unchecked: returns (data loss, output); the gradients include the penalty's."""
+        out = self._forward(X, training)
+        last = self.layers[-1]
+        if loss.fused_with == last.activation.name:
+            denom = out.size if loss.name == "bce" else out.shape[0]
+            dZ = (out - y) / denom
+        else:
+            dZ = last.activation.backward(last.Z, out, loss.kernel_grad(out, y))
+        self._backward_from_z(dZ)
+        if penalty != "none" and lam > 0.0:
+            for layer in self.layers:
+                layer.grads["W"] += regularization.penalty_grad(layer.params["W"], penalty, lam)
+        return loss.kernel(out, y), out
+
+    def __repr__(self) -> str:
+        hidden = self.layers[0].activation.name if len(self.layers) > 1 else "-"
+        return (f"MLP({self.sizes}, activation={hidden!r}, "
+                f"output={self.layers[-1].activation.name!r})")

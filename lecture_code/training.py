@@ -1,0 +1,176 @@
+"""Training: minibatch gradient descent with a per-epoch history and early stopping.
+
+One epoch shuffles the training set, cuts it into minibatches of
+``batch_size`` rows, and for each one runs forward, loss, backward and an
+optimizer step. ``batch_size=None`` is full-batch gradient descent,
+``batch_size=1`` is stochastic gradient descent.
+
+See chapter 5 (gradient descent) and chapter 7 (regularization).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _checks, losses as _losses, optimizers as _optimizers, regularization
+from .network import MLP
+
+__all__ = ["History", "TrainingDiverged", "train", "accuracy"]
+
+
+class TrainingDiverged(ArithmeticError):
+    """The loss became infinite or NaN: the steps were too large to converge."""
+
+
+@dataclass
+class History:
+    """What happened, epoch by epoch.
+
+    ``train_loss`` is the data loss (without the penalty) averaged over the
+    epoch's minibatches, as measured during the epoch; ``val_loss`` is measured
+    after it. Accuracies are empty for regression losses.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    best_epoch: int | None = None    # epoch (0-based) with the lowest validation loss
+    stopped_early: bool = False
+    diverged: bool = False
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.train_loss)
+
+
+def accuracy(output: np.ndarray, y: np.ndarray) -> float:
+    """Fraction classified correctly: threshold 0.5 for one output, argmax for several."""
+    if output.shape[1] == 1:
+        return float(np.mean((output >= 0.5) == (y >= 0.5)))
+    return float(np.mean(output.argmax(axis=1) == y.argmax(axis=1)))
+
+
+def _targets(y, model: MLP, name: str) -> np.ndarray:
+    """Targets as an (n, d_out) matrix; integer class labels become one-hot for softmax."""
+    k = model.sizes[-1]
+    y = np.asarray(y)
+    if k > 1 and y.ndim == 1:
+        labels = _checks.as_array(y, name, ndim=1)
+        if np.any(labels != np.round(labels)) or labels.min() < 0 or labels.max() >= k:
+            raise ValueError(f"{name} must hold class labels 0..{k - 1} (or one-hot rows)")
+        return np.eye(k)[labels.astype(int)]
+    return _checks.as_matrix(y, name, columns=k)
+
+
+def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | None = None,
+          epochs: int = 100, batch_size: int | None = None, rng: np.random.Generator,
+          X_val=None, y_val=None, patience: int | None = None, penalty: str = "none",
+          lam: float = 0.0, raise_on_divergence: bool = False, **optimizer_options) -> History:
+    """Train ``model`` in place and return its :class:`History`.
+
+    Parameters
+    ----------
+    model : MLP
+        The network to train (its parameters are updated in place).
+    X, y : array
+        Training inputs ``(n, d_in)`` and targets ``(n, d_out)``; for a softmax
+        output ``y`` may be integer labels ``(n,)``.
+    loss : str
+        ``'bce'``, ``'cce'``, ``'mse'`` or ``'mae'``.
+    optimizer : str or Optimizer
+        A name from :data:`lecture_code.optimizers.NAMES` or a ready optimizer.
+    lr : float, optional
+        Learning rate (default: torch's default for the optimizer).
+    epochs : int
+        Passes over the training set.
+    batch_size : int, optional
+        Rows per step; ``None`` means the whole training set.
+    rng : numpy.random.Generator
+        Shuffles the minibatches.
+    X_val, y_val : array, optional
+        Validation set, evaluated after every epoch.
+    patience : int, optional
+        Early stopping: stop after this many epochs without a lower validation
+        loss, and restore the parameters of the best epoch.
+    penalty, lam : str, float
+        Weight penalty ``'none'``, ``'l1'`` or ``'l2'`` and its strength lambda.
+    raise_on_divergence : bool
+        Raise :class:`TrainingDiverged` instead of stopping with ``diverged=True``.
+
+    Returns
+    -------
+    History
+    """
+    if not isinstance(model, MLP):
+        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
+    loss_fn = _losses.get(loss)
+    X = _checks.as_matrix(X, "X", columns=model.sizes[0])
+    Y = _targets(y, model, "y")
+    _checks.same_rows(X, Y, "X", "y")
+    has_val = X_val is not None
+    if has_val:
+        X_val = _checks.as_matrix(X_val, "X_val", columns=model.sizes[0])
+        Y_val = _targets(y_val, model, "y_val")
+        _checks.same_rows(X_val, Y_val, "X_val", "y_val")
+    if patience is not None:
+        if not has_val:
+            raise ValueError("patience (early stopping) needs a validation set: pass X_val, y_val")
+        patience = _checks.count(patience, "patience")
+    epochs = _checks.count(epochs, "epochs")
+    n = X.shape[0]
+    batch = n if batch_size is None else min(_checks.count(batch_size, "batch_size"), n)
+    _checks.generator(rng)
+    penalty = _checks.choice(penalty, "penalty", regularization.PENALTIES)
+    lam = _checks.positive(lam, "lam", allow_zero=True)
+    if isinstance(optimizer, _optimizers.Optimizer):
+        opt, grads = optimizer, model.gradients()
+    else:   # one flat vector: the same update, in one vectorised step
+        opt = _optimizers.make(optimizer, [model.flat_params], lr, **optimizer_options)
+        grads = [model.flat_grads]
+    classify = loss_fn.name in ("bce", "cce")
+    hist, best, best_params, waited = History(), np.inf, None, 0
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(epochs):
+            order = rng.permutation(n) if batch < n else None
+            total, correct = 0.0, 0.0
+            for start in range(0, n, batch):
+                idx = order[start:start + batch] if order is not None else slice(None)
+                Xb, Yb = (X[idx], Y[idx]) if order is not None else (X, Y)
+                value, out = model._loss_and_grads(Xb, Yb, loss_fn, penalty, lam)
+                rows = Xb.shape[0]
+                total += value * rows
+                if classify:
+                    correct += accuracy(out, Yb) * rows
+                opt.step(grads)
+            train_loss = total / n
+            if not np.isfinite(train_loss):
+                hist.diverged = True
+                break
+            hist.train_loss.append(train_loss)
+            if classify:
+                hist.train_acc.append(correct / n)
+            if has_val:
+                out = model._forward(X_val)
+                hist.val_loss.append(loss_fn.kernel(out, Y_val))
+                if classify:
+                    hist.val_acc.append(accuracy(out, Y_val))
+                if hist.val_loss[-1] < best:
+                    best, hist.best_epoch, waited = hist.val_loss[-1], hist.epochs - 1, 0
+                    if patience is not None:
+                        best_params = model.copy_parameters()
+                elif patience is not None:
+                    waited += 1
+                    if waited >= patience:
+                        hist.stopped_early = True
+                        break
+    if not hist.diverged and not all(np.isfinite(p).all() for p in model.parameters()):
+        hist.diverged = True        # the very last step overflowed
+    if hist.diverged and raise_on_divergence:
+        raise TrainingDiverged("training diverged: try a smaller learning rate")
+    if best_params is not None:
+        model.set_parameters(best_params)
+    return hist

@@ -1,0 +1,277 @@
+"""Live controls: sliders and menus that recompute a figure as they move.
+
+Every live figure in the book is a :class:`Panel`: a function ``update(**values)``
+that returns a matplotlib ``Figure`` (usually the same one, with its artists
+updated), and a dict of controls. One object serves both ways of reading:
+
+- in a running kernel it displays as ipywidgets controls over an image that is
+  redrawn on every change;
+- on the static site (no kernel) it displays as a plain HTML slider over frames
+  computed when the book was built, which swap instantly in the browser.
+
+A setting that cannot be computed (training diverged, an impossible
+combination) shows a plain message instead of a figure, never a traceback.
+ipywidgets is imported only when a panel is displayed in a kernel.
+
+See any chapter's "try it" section.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _checks
+
+__all__ = ["Slider", "Choice", "Panel", "boundary_panel", "plain_message"]
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A numeric control from ``min`` to ``max``; ``log=True`` spaces it logarithmically."""
+
+    label: str
+    min: float
+    max: float
+    value: float
+    step: float | None = None
+    log: bool = False
+    integer: bool = False
+
+    def __post_init__(self):
+        if not self.min <= self.value <= self.max:
+            raise ValueError(f"value of slider {self.label!r} must lie in [{self.min}, {self.max}], "
+                             f"got {self.value}")
+        if self.log and self.min <= 0:
+            raise ValueError(f"a log slider needs min > 0, got {self.min} for {self.label!r}")
+
+    def extremes(self) -> list:
+        """The two ends of the slider."""
+        return [self._cast(self.min), self._cast(self.max)]
+
+    def sweep(self, count: int) -> list:
+        """``count`` settings from min to max (including both and the default)."""
+        if self.log:
+            values = np.geomspace(self.min, self.max, count)
+        else:
+            values = np.linspace(self.min, self.max, count)
+        if self.step and not self.log:
+            values = np.round((values - self.min) / self.step) * self.step + self.min
+        out = sorted({self._cast(v) for v in values} | {self._cast(self.value)})
+        return out
+
+    def _cast(self, v):
+        return int(round(v)) if self.integer else float(f"{v:.3g}")
+
+    def build(self):
+        import ipywidgets as w
+        style = {"description_width": "initial"}
+        if self.integer:
+            return w.IntSlider(value=int(self.value), min=int(self.min), max=int(self.max),
+                               step=int(self.step or 1), description=self.label,
+                               continuous_update=True, style=style)
+        if self.log:
+            return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.min),
+                                    max=np.log10(self.max), step=self.step or 0.1,
+                                    description=self.label, style=style)
+        return w.FloatSlider(value=self.value, min=self.min, max=self.max,
+                             step=self.step or (self.max - self.min) / 100,
+                             description=self.label, style=style)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A menu of options (strings or numbers)."""
+
+    label: str
+    options: tuple
+    value: Any
+
+    def __post_init__(self):
+        if self.value not in self.options:
+            raise ValueError(f"value of menu {self.label!r} must be one of {self.options}, "
+                             f"got {self.value!r}")
+
+    def extremes(self) -> list:
+        """Every option (a menu has no in-between)."""
+        return list(self.options)
+
+    def sweep(self, count: int) -> list:
+        return list(self.options)
+
+    def build(self):
+        import ipywidgets as w
+        return w.Dropdown(options=list(self.options), value=self.value, description=self.label,
+                          style={"description_width": "initial"})
+
+
+def plain_message(error: BaseException) -> str:
+    """What a reader sees instead of a traceback when a setting cannot be computed."""
+    if isinstance(error, ArithmeticError):   # TrainingDiverged, overflow, ...
+        return "Training diverged: the loss grew without bound. Try a smaller learning rate."
+    return f"This setting cannot be computed: {error}"
+
+
+def _png(figure, dpi: float) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+class Panel:
+    """Controls over a figure that ``update(**values)`` recomputes.
+
+    Parameters
+    ----------
+    update : callable
+        Called with one keyword argument per control; returns a matplotlib
+        ``Figure`` or PNG bytes (e.g. from
+        :meth:`lecture_code.plotting.BoundaryFigure.to_png`). It may raise ``ValueError`` or ``ArithmeticError`` (for
+        example :class:`~lecture_code.training.TrainingDiverged`) for a setting
+        that cannot be shown; the panel then shows a plain message.
+    controls : dict
+        ``{keyword: Slider(...) or Choice(...)}``, in display order.
+    alt : str
+        Text alternative describing the figure (used as the image's alt text).
+    static_control : str, optional
+        The control the kernel-free version sweeps (default: the first one);
+        the others stay at their default values there.
+    static_frames : int
+        How many settings of that control the kernel-free version shows.
+    dpi : float
+        Resolution of the rendered image.
+    """
+
+    def __init__(self, update: Callable[..., Any], controls: dict, *, alt: str,
+                 static_control: str | None = None, static_frames: int = 12, dpi: float = 80):
+        if not controls:
+            raise ValueError("controls is empty; a panel needs at least one control")
+        self.update, self.controls, self.alt, self.dpi = update, dict(controls), alt, dpi
+        self.static_control = static_control or next(iter(self.controls))
+        if self.static_control not in self.controls:
+            raise ValueError(f"static_control must be one of {list(self.controls)}, "
+                             f"got {static_control!r}")
+        self.static_frames = _checks.count(static_frames, "static_frames", minimum=2)
+
+    def defaults(self) -> dict:
+        """The value of every control before anyone moves it."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def render(self, **values) -> tuple[bytes | None, str | None]:
+        """``(png, None)`` for a setting that computes, ``(None, message)`` otherwise."""
+        settings = {**self.defaults(), **values}
+        try:
+            figure = self.update(**settings)
+        except (ValueError, ArithmeticError) as error:
+            return None, plain_message(error)
+        return (figure if isinstance(figure, bytes) else _png(figure, self.dpi)), None
+
+    # -- in a kernel -----------------------------------------------------------
+    def widget(self):
+        """The live ipywidgets version: controls, a message line and one image."""
+        import ipywidgets as w
+        built = {name: c.build() for name, c in self.controls.items()}
+        image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        message = w.HTML()
+
+        def refresh(_=None):
+            png, text = self.render(**{name: b.value for name, b in built.items()})
+            if png is not None:
+                image.value = png
+            message.value = "" if text is None else f"<b>{html.escape(text)}</b>"
+
+        for b in built.values():
+            b.observe(refresh, names="value")
+        refresh()
+        box = w.VBox([w.HBox(list(built.values()), layout=w.Layout(flex_flow="row wrap")),
+                      message, image])
+        box.panel = self
+        return box
+
+    # -- on the static site ----------------------------------------------------
+    def frames(self) -> list[tuple[Any, str, bool]]:
+        """``(value, data, is_image)`` for each kernel-free setting of the swept control."""
+        control = self.controls[self.static_control]
+        out = []
+        for value in control.sweep(self.static_frames):
+            png, text = self.render(**{self.static_control: value})
+            if png is not None:
+                out.append((value, base64.b64encode(png).decode("ascii"), True))
+            else:
+                out.append((value, text, False))
+        return out
+
+    def static_html(self) -> str:
+        """A slider over precomputed frames that works with no kernel (plain HTML + JS)."""
+        control = self.controls[self.static_control]
+        frames = self.frames()
+        start = next(i for i, f in enumerate(frames) if f[0] == control.value)
+        key = hashlib.sha1(repr([f[1][:64] for f in frames]).encode()).hexdigest()[:10]
+        payload = [[str(v), d, img] for v, d, img in frames]
+        first_v, first_d, first_img = frames[start]
+        src = f"data:image/png;base64,{first_d}" if first_img else ""
+        msg = "" if first_img else html.escape(first_d)
+        label = html.escape(control.label)
+        return f"""<div class="lc-panel" id="lc-{key}">
+<label>{label} <input type="range" min="0" max="{len(frames) - 1}" value="{start}" step="1"
+ aria-label="{label}" class="lc-range"> <output class="lc-value">{html.escape(str(first_v))}</output></label>
+<p class="lc-message" role="status">{msg}</p>
+<img class="lc-frame" alt="{html.escape(self.alt)}" src="{src}" style="max-width:100%">
+<p class="lc-note"><em>Precomputed at {len(frames)} settings of {label} when this page was built.
+Open the chapter in Colab or Binder (the rocket icon above) to move every control live.</em></p>
+<script type="application/json" class="lc-frames">{_json(payload)}</script>
+<script>(function(){{var r=document.getElementById("lc-{key}");
+var f=JSON.parse(r.querySelector(".lc-frames").textContent);
+var s=r.querySelector(".lc-range"),o=r.querySelector(".lc-value"),
+i=r.querySelector(".lc-frame"),m=r.querySelector(".lc-message");
+s.addEventListener("input",function(){{var x=f[+s.value];o.textContent=x[0];
+if(x[2]){{i.src="data:image/png;base64,"+x[1];i.style.visibility="visible";m.textContent="";}}
+else{{i.style.visibility="hidden";m.textContent=x[1];}}}});}})();</script>
+</div>"""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": f"<Panel: {', '.join(self.controls)}>",
+                  "text/html": self.static_html()}
+        try:
+            import ipywidgets  # noqa: F401  (optional: without it, only the static version shows)
+        except ImportError:
+            return bundle
+        widget_bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
+        if widget_bundle:
+            bundle.update({k: v for k, v in widget_bundle.items() if k != "text/plain"})
+        return bundle
+
+
+def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, *, alt: str,
+                   X_test=None, y_test=None, classes: int = 2, **panel_options) -> Panel:
+    """A panel that retrains a classifier on every change and redraws its boundary.
+
+    ``fit(**values)`` trains a model for one setting of the controls and
+    returns ``(predict, history)``: ``predict(grid)`` gives class-1
+    probabilities (or class scores), ``history`` is a
+    :class:`~lecture_code.training.History` or ``None``. A diverged history
+    shows the plain "training diverged" message. The figure (boundary and
+    loss curves) is created once and only its data change afterwards.
+    """
+    from .plotting import BoundaryFigure
+    from .training import TrainingDiverged
+    figure = BoundaryFigure(classes)
+
+    def update(**values):
+        predict, history = fit(**values)
+        if history is not None and history.diverged:
+            raise TrainingDiverged("training diverged")
+        figure.update(predict, X_train, y_train, X_test, y_test, history)
+        return figure.to_png()
+
+    return Panel(update, controls, alt=alt, **panel_options)
+
+
+def _json(payload) -> str:
+    import json
+    return json.dumps(payload).replace("</", "<\\/")
