@@ -135,6 +135,7 @@ _REGISTRY = {
     "linear": Activation("linear", linear, linear_prime, lambda z, a, da: da),
     "softmax": Activation("softmax", softmax, None, lambda z, a, da: softmax_backward(a, da)),
 }
+#: The activation names :func:`get` accepts.
 NAMES = tuple(_REGISTRY)
 
 

@@ -40,7 +40,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-6) -> 
 
 
 def relative_error(a, b) -> float:
-    """||a - b|| / (||a|| + ||b||): 0 for identical arrays, about 1 for unrelated ones.
+    """``||a - b|| / (||a|| + ||b||)``: 0 for identical arrays, about 1 for unrelated ones.
 
     Norms are Euclidean over all entries; two zero arrays have error 0.
     """

@@ -14,6 +14,7 @@ from . import _checks, activations
 
 __all__ = ["Dense", "INITS", "init_weights"]
 
+#: The weight initialisations :func:`init_weights` accepts.
 INITS = ("he", "glorot", "torch")
 
 

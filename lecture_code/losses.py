@@ -27,6 +27,7 @@ __all__ = ["mse", "mse_grad", "mae", "mae_grad", "binary_cross_entropy",
            "binary_cross_entropy_grad", "categorical_cross_entropy",
            "categorical_cross_entropy_grad", "Loss", "get", "NAMES", "EPS"]
 
+#: Probabilities are clipped to ``[EPS, 1 - EPS]`` inside the cross-entropies.
 EPS = 1e-12
 
 
@@ -92,7 +93,7 @@ def mse_grad(y_pred, y_true) -> np.ndarray:
 
 
 def mae(y_pred, y_true) -> float:
-    """Mean absolute error (1/n) sum |y_pred - y_true|."""
+    """Mean absolute error ``(1/n) sum |y_pred - y_true|``."""
     return _mae(*_pair(y_pred, y_true))
 
 
@@ -146,6 +147,7 @@ _REGISTRY = {
 }
 _ALIASES = {"binary_cross_entropy": "bce", "categorical_cross_entropy": "cce",
             "cross_entropy": "cce"}
+#: The loss names :func:`get` accepts.
 NAMES = tuple(_REGISTRY)
 
 

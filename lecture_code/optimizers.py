@@ -216,6 +216,7 @@ class Adam(Optimizer):
 
 _CLASSES = {"sgd": SGD, "momentum": SGD, "momentum_ema": MomentumEMA, "adagrad": Adagrad,
             "rmsprop": RMSprop, "adadelta": Adadelta, "adam": Adam}
+#: The optimizer names :func:`make` accepts.
 NAMES = tuple(_CLASSES)
 
 

@@ -21,11 +21,12 @@ from . import _checks
 
 __all__ = ["PENALTIES", "penalty", "penalty_grad", "Dropout"]
 
+#: The penalty names :func:`penalty` accepts.
 PENALTIES = ("none", "l1", "l2")
 
 
 def penalty(weights: Sequence[np.ndarray], kind: str, lam: float) -> float:
-    """lambda R(W) summed over the weight matrices: R = sum |w| (L1) or sum w^2 (L2)."""
+    """``lambda R(W)`` summed over the weight matrices: ``R = sum |w|`` (L1) or ``sum w^2`` (L2)."""
     kind = _checks.choice(kind, "penalty", PENALTIES)
     lam = _checks.positive(lam, "lam", allow_zero=True)
     if kind == "none" or lam == 0.0:

@@ -1,0 +1,119 @@
+"""The book's structure: the table of contents, the chapter numbering and the API page.
+
+These catch, before a full build, the mistakes a build reports late or not at
+all: a chapter missing from _toc.yml (with only_build_toc_files it is silently
+left out of the book), a toc entry whose file does not exist, a chapter whose
+number in the book differs from its file name (docstrings say "See chapter N"),
+and a module of lecture_code missing from the API reference.
+"""
+from __future__ import annotations
+
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import lecture_code
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+PAGE_SUFFIXES = (".md", ".ipynb")
+
+
+def _toc() -> dict:
+    return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+
+def _toc_entries() -> list[tuple[str, bool]]:
+    """(file, numbered) for every page in _toc.yml, in reading order."""
+    toc = _toc()
+    entries = [(toc["root"], False)]
+    for part in toc.get("parts", []):
+        for chapter in part["chapters"]:
+            entries.append((chapter["file"], bool(part.get("numbered", False))))
+    return entries
+
+
+def _source(entry: str) -> list[Path]:
+    return [ROOT / (entry + s) for s in PAGE_SUFFIXES if (ROOT / (entry + s)).is_file()]
+
+
+def test_toc_is_a_jupyter_book_1_toc():
+    toc = _toc()
+    assert toc["format"] == "jb-book"
+    assert toc["root"] == "book/intro"
+
+
+def test_every_toc_entry_has_exactly_one_source_file():
+    for entry, _ in _toc_entries():
+        found = _source(entry)
+        assert len(found) == 1, f"_toc.yml lists {entry!r}; found source files {found}"
+
+
+def test_every_page_in_book_is_in_the_toc():
+    listed = {entry for entry, _ in _toc_entries()}
+    pages = {
+        p.relative_to(ROOT).with_suffix("").as_posix()
+        for p in BOOK.iterdir()
+        if p.suffix in PAGE_SUFFIXES
+    }
+    missing = sorted(pages - listed)
+    assert not missing, f"pages in book/ that _toc.yml does not list (so they are not built): {missing}"
+
+
+def _numbered() -> list[tuple[int, str]]:
+    """(number in the file name, entry) for every page in a numbered part."""
+    out = []
+    for entry, is_numbered in _toc_entries():
+        if is_numbered:
+            match = re.fullmatch(r"(\d+)_\w+", Path(entry).name)
+            assert match, f"{entry!r} is in a numbered part but its name is not NN_<topic>"
+            out.append((int(match.group(1)), entry))
+    return out
+
+
+def test_chapters_are_listed_in_file_order_and_only_chapters_are_numbered():
+    numbers = [k for k, _ in _numbered()]
+    assert numbers == sorted(set(numbers)), f"numbered pages out of order in _toc.yml: {_numbered()}"
+    for entry, is_numbered in _toc_entries():
+        if not is_numbered:
+            assert not re.match(r"\d", Path(entry).name), f"chapter {entry!r} is in an unnumbered part"
+
+
+def test_chapter_numbers_match_file_names():
+    """The book numbers chapters 1, 2, ... in toc order; chapter k must be book/0k_*.
+
+    Docstrings say "See chapter N", so the numbers must agree. While earlier
+    chapters are still missing, the later ones are necessarily numbered lower
+    than their files; the test is skipped (and says so) until the gap closes.
+    """
+    numbered = _numbered()
+    gaps = sorted(set(range(1, max((k for k, _ in numbered), default=0) + 1)) - {k for k, _ in numbered})
+    if gaps:
+        pytest.skip(f"chapters {gaps} not in the toc yet; numbering checked once they are")
+    for position, (k, entry) in enumerate(numbered, start=1):
+        assert k == position, f"{entry!r} is chapter {position} of the book"
+
+
+def _documented_modules() -> set[str]:
+    """Modules named by a live (not %-commented) automodule on the API page."""
+    text = (BOOK / "api.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^\.\. automodule:: lecture_code\.(\w+)\s*$", text, flags=re.M))
+
+
+def _public_modules() -> set[str]:
+    return {m.name for m in pkgutil.iter_modules(lecture_code.__path__) if not m.name.startswith("_")}
+
+
+def test_api_page_documents_every_public_module():
+    undocumented = sorted(_public_modules() - _documented_modules())
+    assert not undocumented, (
+        f"lecture_code modules missing from book/api.md: {undocumented}; "
+        "uncomment (or add) their automodule section")
+
+
+def test_api_page_documents_only_existing_modules():
+    unknown = sorted(_documented_modules() - _public_modules())
+    assert not unknown, f"book/api.md documents modules that do not exist: {unknown}"
