@@ -1,0 +1,262 @@
+"""Backpropagation one number at a time: the lectures' worked examples, and vanishing gradients.
+
+:class:`~lecture_code.network.MLP` backpropagates whole batches with matrix products.
+This module does the same arithmetic scalar by scalar for the two networks the lectures
+work through, returning every intermediate value in a dict so the chapter can print the
+chain rule factor by factor: :func:`sigmoid_221_example` (deck 003: inputs 0.05 and 0.1,
+weights 0.14 ... 0.4, target 0.1, E = 1/2 (target - out)^2, one update) and
+:func:`shallow_example` (deck 004: two hidden units in theta/phi notation, L = (y - y_bar)^2).
+:func:`layer_gradient_norms` measures how gradients shrink from the output back to the
+input of a deep MLP; :func:`steps_to_move` counts the steps a tiny gradient needs.
+
+See chapter 6 (backpropagation).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import _checks, activations, network
+
+__all__ = ["SLIDE_WEIGHTS", "HIDDEN_ACTIVATIONS", "sigmoid_221_example", "shallow_example",
+           "deep_mlp", "layer_gradient_norms", "max_slope", "steps_to_move",
+           "vanishing_gradient_panel"]
+
+#: Deck 003's weights w1 ... w6: w1, w2 into h1; w3, w4 into h2; w5, w6 into o1.
+SLIDE_WEIGHTS = (0.14, 0.19, 0.24, 0.29, 0.35, 0.40)
+#: Activations the vanishing-gradient demo offers for the hidden layers.
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "elu", "linear")
+
+
+def _forward_221(x, w, target) -> dict[str, float]:
+    s = activations.sigmoid
+    out = {}
+    for unit, (wa, wb) in ((1, w[0:2]), (2, w[2:4])):
+        out[f"net_h{unit}"] = x[0] * wa + x[1] * wb
+        out[f"out_h{unit}"] = float(s(out[f"net_h{unit}"]))
+    out["net_o1"] = w[4] * out["out_h1"] + w[5] * out["out_h2"]
+    out["out_o1"] = float(s(out["net_o1"]))
+    out["E"] = 0.5 * (target - out["out_o1"]) ** 2
+    return out
+
+
+def sigmoid_221_example(x=(0.05, 0.1), weights=SLIDE_WEIGHTS, target: float = 0.1,
+                        lr: float = 1.0) -> dict[str, float]:
+    """Deck 003's 2-2-1 sigmoid network, E = 1/2 (target - out)^2: both passes and one update.
+
+    Forward: net_h1 = x1 w1 + x2 w2, net_h2 = x1 w3 + x2 w4, out_h = sigma(net_h),
+    net_o1 = w5 out_h1 + w6 out_h2, out_o1 = sigma(net_o1); no biases.
+    Backward, every gradient with the old weights:
+    delta_o1 = dE/dnet_o1 = (out_o1 - target) out_o1 (1 - out_o1);
+    dE/dw5 = delta_o1 out_h1, dE/dw6 = delta_o1 out_h2 (dnet_o1/dw5 is out_h1, not w5);
+    delta_h1 = delta_o1 w5 out_h1 (1 - out_h1), dE/dw1 = delta_h1 x1, dE/dw2 = delta_h1 x2;
+    delta_h2 = delta_o1 w6 out_h2 (1 - out_h2), dE/dw3 = delta_h2 x1, dE/dw4 = delta_h2 x2.
+    Then w <- w - lr dE/dw for all six, and a second forward pass.
+
+    Parameters
+    ----------
+    x : pair of float
+        The inputs x1, x2.
+    weights : six floats
+        w1 ... w6, as on the slide.
+    target, lr : float
+        The desired output (the slide's o1) and the learning rate eta >= 0.
+
+    Returns
+    -------
+    dict[str, float]
+        Forward: ``net_h1, out_h1, net_h2, out_h2, net_o1, out_o1, E``. Output layer:
+        ``dE_dout`` (out_o1 - target), ``dout_dnet`` (sigma'(net_o1)), ``delta_o1`` (their
+        product), ``dnet_dw5`` (out_h1), ``dnet_dw6`` (out_h2), ``grad_w5, grad_w6``. Hidden
+        layer: ``dout_dnet_h1, dout_dnet_h2`` (sigmoid slopes), ``delta_h1, delta_h2``,
+        ``grad_w1`` ... ``grad_w4``. Update: ``new_w1`` ... ``new_w6, new_out_o1, new_E``.
+    """
+    x = _checks.as_array(x, "x", ndim=1)
+    w = _checks.as_array(weights, "weights", ndim=1)
+    if x.shape != (2,) or w.shape != (6,):
+        raise ValueError(f"x must hold 2 inputs and weights 6 numbers, "
+                         f"got shapes {x.shape} and {w.shape}")
+    target = float(_checks.as_array(target, "target", ndim=0))
+    lr = _checks.positive(lr, "lr", allow_zero=True)
+    r = _forward_221(x, w, target)
+    r["dE_dout"] = r["out_o1"] - target
+    r["dout_dnet"] = r["out_o1"] * (1.0 - r["out_o1"])
+    r["delta_o1"] = r["dE_dout"] * r["dout_dnet"]
+    r["dnet_dw5"], r["dnet_dw6"] = r["out_h1"], r["out_h2"]
+    r["grad_w5"], r["grad_w6"] = r["delta_o1"] * r["out_h1"], r["delta_o1"] * r["out_h2"]
+    for unit, w_out, first in ((1, w[4], 1), (2, w[5], 3)):
+        out_h = r[f"out_h{unit}"]
+        r[f"dout_dnet_h{unit}"] = out_h * (1.0 - out_h)
+        r[f"delta_h{unit}"] = r["delta_o1"] * w_out * r[f"dout_dnet_h{unit}"]
+        r[f"grad_w{first}"] = r[f"delta_h{unit}"] * x[0]
+        r[f"grad_w{first + 1}"] = r[f"delta_h{unit}"] * x[1]
+    new_w = [w[i] - lr * r[f"grad_w{i + 1}"] for i in range(6)]
+    r.update({f"new_w{i + 1}": float(v) for i, v in enumerate(new_w)})
+    after = _forward_221(x, new_w, target)
+    r["new_out_o1"], r["new_E"] = after["out_o1"], after["E"]
+    return {k: float(v) for k, v in r.items()}
+
+
+def shallow_example(x: float, theta, phi, y_bar: float,
+                    activation: str = "relu") -> dict[str, float]:
+    """Deck 004's shallow network with two hidden units and the squared error L = (y - y_bar)^2.
+
+    f_i = theta_i1 x + theta_0i, h_i = a(f_i), y = phi_0 + phi_1 h_1 + phi_2 h_2;
+    with Delta y = y - y_bar: dL/dphi_0 = 2 Delta y, dL/dphi_i = 2 Delta y h_i,
+    dL/dtheta_i1 = 2 Delta y phi_i a'(f_i) x, dL/dtheta_0i = 2 Delta y phi_i a'(f_i).
+
+    Parameters
+    ----------
+    x, y_bar : float
+        The input and the ground truth (the deck's y-bar).
+    theta : (2, 2) array
+        Row i for hidden unit i+1, bias first as in the deck's dummy input 1:
+        ``[[theta_01, theta_11], [theta_02, theta_21]]``.
+    phi : 3 floats
+        ``[phi_0, phi_1, phi_2]``: output bias and the two output weights.
+    activation : str
+        The hidden activation a (the deck uses ReLU), one of :data:`HIDDEN_ACTIVATIONS`.
+
+    Returns
+    -------
+    dict[str, float]
+        ``f1, h1, f2, h2, y, delta_y, L, dL_dy, a_prime_f1, a_prime_f2, dL_dphi0,
+        dL_dphi1, dL_dphi2, dL_dtheta11, dL_dtheta01, dL_dtheta21, dL_dtheta02``.
+    """
+    x = float(_checks.as_array(x, "x", ndim=0))
+    y_bar = float(_checks.as_array(y_bar, "y_bar", ndim=0))
+    theta = _checks.as_array(theta, "theta", ndim=2)
+    phi = _checks.as_array(phi, "phi", ndim=1)
+    if theta.shape != (2, 2) or phi.shape != (3,):
+        raise ValueError(f"theta must have shape (2, 2) and phi shape (3,), "
+                         f"got {theta.shape} and {phi.shape}")
+    act = activations.get(_checks.choice(activation, "activation", HIDDEN_ACTIVATIONS))
+    r: dict[str, float] = {}
+    for i in (1, 2):
+        r[f"f{i}"] = theta[i - 1, 1] * x + theta[i - 1, 0]
+        r[f"h{i}"] = float(act.forward(r[f"f{i}"]))
+        r[f"a_prime_f{i}"] = float(act.derivative(r[f"f{i}"]))
+    r["y"] = phi[0] + phi[1] * r["h1"] + phi[2] * r["h2"]
+    r["delta_y"] = r["y"] - y_bar
+    r["L"] = r["delta_y"] ** 2
+    r["dL_dy"] = 2.0 * r["delta_y"]
+    r["dL_dphi0"] = r["dL_dy"]
+    for i in (1, 2):
+        r[f"dL_dphi{i}"] = r["dL_dy"] * r[f"h{i}"]
+        r[f"dL_dtheta0{i}"] = r["dL_dy"] * phi[i] * r[f"a_prime_f{i}"]
+        r[f"dL_dtheta{i}1"] = r[f"dL_dtheta0{i}"] * x
+    return {k: float(v) for k, v in r.items()}
+
+
+def deep_mlp(depth: int, activation: str = "sigmoid", *, rng: np.random.Generator,
+             width: int = 32, n: int = 64):
+    """The network and data of :func:`layer_gradient_norms`: ``(model, X, y)``.
+
+    ``model`` has ``depth`` hidden layers of ``width`` units with ``activation``
+    (initialised as :class:`~lecture_code.layers.Dense` does by default: He for
+    ReLU and ELU, Glorot otherwise) and one linear output; ``X`` is ``(n, width)``
+    and ``y`` is ``(n, 1)``, both standard normal.
+    """
+    depth = _checks.count(depth, "depth")
+    width, n = _checks.count(width, "width"), _checks.count(n, "n")
+    activation = _checks.choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    _checks.generator(rng)
+    model = network.MLP([width] * (depth + 1) + [1], activation, "linear", rng=rng)
+    return model, rng.normal(size=(n, width)), rng.normal(size=(n, 1))
+
+
+def layer_gradient_norms(depth: int, activation: str = "sigmoid", *, rng: np.random.Generator,
+                         width: int = 32, n: int = 64) -> np.ndarray:
+    """Frobenius norm of dL/dW^(k) for every layer k of a freshly initialised deep MLP, MSE loss.
+
+    Going back one layer multiplies the gradient by W^T and by g'(Z); the sigmoid's
+    g' is at most 0.25, so with it the norms shrink roughly fourfold per layer.
+
+    Parameters
+    ----------
+    depth, width, n : int
+        Hidden layers (>= 1), units per hidden layer (also the inputs), examples.
+    activation : str
+        Hidden activation, one of :data:`HIDDEN_ACTIVATIONS`.
+    rng : numpy.random.Generator
+        Draws the weights and the data (see :func:`deep_mlp`).
+
+    Returns
+    -------
+    numpy.ndarray, shape (depth + 1,)
+        Entry 0 is the first hidden layer (next to the input), the last the output layer.
+    """
+    model, X, y = deep_mlp(depth, activation, rng=rng, width=width, n=n)
+    model.loss_and_grads(X, y, "mse", training=False)
+    return np.array([np.linalg.norm(layer.grads["W"]) for layer in model.layers])
+
+
+def steps_to_move(start: float, target: float, gradient: float, lr: float = 1.0) -> int:
+    """Steps w <- w - lr g from start to target: ceil(abs(target - start) / (lr abs(g))).
+
+    Assumes the gradient g keeps its size and points the right way all along.
+
+    Parameters
+    ----------
+    start, target, gradient, lr : float
+        Initial and desired weight, the constant gradient (nonzero), the learning rate (> 0).
+
+    Returns
+    -------
+    int
+    """
+    start = float(_checks.as_array(start, "start", ndim=0))
+    target = float(_checks.as_array(target, "target", ndim=0))
+    g = abs(float(_checks.as_array(gradient, "gradient", ndim=0)))
+    if g == 0.0:
+        raise ValueError("gradient must be nonzero: a zero gradient never moves the weight")
+    lr = _checks.positive(lr, "lr")
+    ratio = abs(target - start) / (lr * g)
+    return int(math.ceil(ratio * (1.0 - 1e-12)))      # 0.7 / 1e-10 = 7000000000.000001 in floats
+
+
+def max_slope(activation: str) -> float:
+    """max over z of g'(z), on a grid of [-10, 10]: 0.25 for the sigmoid, 1 for tanh and ReLU."""
+    act = activations.get(_checks.choice(activation, "activation", HIDDEN_ACTIVATIONS))
+    return float(np.max(act.derivative(np.linspace(-10.0, 10.0, 2001))))
+
+
+def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
+    """A live control: hidden layers (1..20) and activation -> per-layer gradient norms, log scale.
+
+    The dashed line starts at the output layer's norm and falls by the
+    activation's largest slope (:func:`max_slope`) per layer back. Returns a
+    :class:`lecture_code.widgets.Panel`; every setting uses ``default_rng(seed)``.
+    """
+    from matplotlib.figure import Figure
+
+    from . import plotting, widgets
+    figure = Figure(figsize=(6.4, 3.0))
+    ax = figure.add_subplot()
+    figure.subplots_adjust(left=0.13, right=0.98, bottom=0.17, top=0.88)
+
+    def update(depth, activation):
+        norms = layer_gradient_norms(depth, activation, rng=np.random.default_rng(seed),
+                                     width=width, n=n)
+        if not np.all(np.isfinite(norms) & (norms > 0)):
+            raise ValueError("a gradient norm is zero or not finite")
+        ax.clear()
+        plotting.gradient_norm_bars(ax, norms)
+        layer = np.arange(1, len(norms) + 1)
+        slope = max_slope(activation)
+        ax.plot(layer, norms[-1] * slope ** (len(norms) - layer), "--",
+                color=plotting.CLASS_COLORS[1], label=f"× {slope:g} per layer back")
+        ax.legend(frameon=False, loc="upper left", fontsize=8)
+        ax.set_title(f"{activation}, {depth} hidden layers: layer 1 gets "
+                     f"{norms[0] / norms[-1]:.0e} of the output layer's gradient",
+                     fontsize=9, y=1.0)
+        ax.xaxis.set_label_coords(0.5, -0.12)              # fixed: no bounding-box search per frame
+        ax.yaxis.set_label_coords(-0.09, 0.5)
+        return figure
+
+    controls = {"depth": widgets.Slider("hidden layers", 1, 20, 10, step=1, integer=True),
+                "activation": widgets.Choice("activation", ("sigmoid", "tanh", "relu"), "sigmoid")}
+    alt = ("Bar chart, log scale: the norm of the loss gradient for each layer's weights, "
+           "from the first hidden layer to the output layer.")
+    return widgets.Panel(update, controls, alt=alt)
