@@ -6,7 +6,7 @@ work through, returning every intermediate value in a dict so the chapter can pr
 chain rule factor by factor: :func:`sigmoid_221_example` (deck 003: inputs 0.05 and 0.1,
 weights 0.14 ... 0.4, target 0.1, E = 1/2 (target - out)^2, one update) and
 :func:`shallow_example` (deck 004: two hidden units in theta/phi notation, L = (y - y_bar)^2).
-:func:`layer_gradient_norms` measures how gradients shrink from the output back to the
+:func:`deep_gradient_norms` measures how gradients shrink from the output back to the
 input of a deep MLP; :func:`steps_to_move` counts the steps a tiny gradient needs.
 
 See chapter 6 (backpropagation).
@@ -17,10 +17,10 @@ import math
 
 import numpy as np
 
-from . import _checks, activations, network
+from . import _checks, activations, network, nonlinearity
 
 __all__ = ["SLIDE_WEIGHTS", "HIDDEN_ACTIVATIONS", "sigmoid_221_example", "shallow_example",
-           "deep_mlp", "layer_gradient_norms", "max_slope", "steps_to_move",
+           "deep_mlp", "deep_gradient_norms", "max_slope", "steps_to_move",
            "vanishing_gradient_panel"]
 
 #: Deck 003's weights w1 ... w6: w1, w2 into h1; w3, w4 into h2; w5, w6 into o1.
@@ -151,7 +151,7 @@ def shallow_example(x: float, theta, phi, y_bar: float,
 
 def deep_mlp(depth: int, activation: str = "sigmoid", *, rng: np.random.Generator,
              width: int = 32, n: int = 64):
-    """The network and data of :func:`layer_gradient_norms`: ``(model, X, y)``.
+    """The network and data of :func:`deep_gradient_norms`: ``(model, X, y)``.
 
     ``model`` has ``depth`` hidden layers of ``width`` units with ``activation``
     (initialised as :class:`~lecture_code.layers.Dense` does by default: He for
@@ -166,8 +166,8 @@ def deep_mlp(depth: int, activation: str = "sigmoid", *, rng: np.random.Generato
     return model, rng.normal(size=(n, width)), rng.normal(size=(n, 1))
 
 
-def layer_gradient_norms(depth: int, activation: str = "sigmoid", *, rng: np.random.Generator,
-                         width: int = 32, n: int = 64) -> np.ndarray:
+def deep_gradient_norms(depth: int, activation: str = "sigmoid", *, rng: np.random.Generator,
+                        width: int = 32, n: int = 64) -> np.ndarray:
     """Frobenius norm of dL/dW^(k) for every layer k of a freshly initialised deep MLP, MSE loss.
 
     Going back one layer multiplies the gradient by W^T and by g'(Z); the sigmoid's
@@ -188,8 +188,7 @@ def layer_gradient_norms(depth: int, activation: str = "sigmoid", *, rng: np.ran
         Entry 0 is the first hidden layer (next to the input), the last the output layer.
     """
     model, X, y = deep_mlp(depth, activation, rng=rng, width=width, n=n)
-    model.loss_and_grads(X, y, "mse", training=False)
-    return np.array([np.linalg.norm(layer.grads["W"]) for layer in model.layers])
+    return nonlinearity.layer_gradient_norms(model, X, y, "mse")
 
 
 def steps_to_move(start: float, target: float, gradient: float, lr: float = 1.0) -> int:
@@ -237,7 +236,7 @@ def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
     figure.subplots_adjust(left=0.13, right=0.98, bottom=0.17, top=0.88)
 
     def update(depth, activation):
-        norms = layer_gradient_norms(depth, activation, rng=np.random.default_rng(seed),
+        norms = deep_gradient_norms(depth, activation, rng=np.random.default_rng(seed),
                                      width=width, n=n)
         if not np.all(np.isfinite(norms) & (norms > 0)):
             raise ValueError("a gradient norm is zero or not finite")

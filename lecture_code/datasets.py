@@ -51,7 +51,7 @@ def blobs(n: int, *, rng: np.random.Generator, centers: int = 2,
 
     Centre ``k`` sits at angle ``2 pi k / centers`` on a circle of radius
     ``spread``: two blobs lie at ``(spread, 0)`` and ``(-spread, 0)``.
-    See chapter ``ch-perceptron``.
+    See chapter 1.
 
     Parameters
     ----------
@@ -78,7 +78,7 @@ def xor(n: int, *, rng: np.random.Generator, noise: float = 0.0):
     the two quadrants where the signs differ. The label is fixed before the
     jitter, so with ``noise > 0`` points near an axis may cross it (label
     noise); with ``noise = 0`` the law holds for every point.
-    See chapter ``ch-mlp`` (why one perceptron cannot learn XOR).
+    See chapters 1 and 3 (why one perceptron cannot learn XOR, and how a hidden layer can).
 
     Returns
     -------
@@ -97,7 +97,7 @@ def circles(n: int, *, rng: np.random.Generator, noise: float = 0.05,
             factor: float = 0.5):
     """Two concentric circles: class 0 on radius 1, class 1 on radius ``factor``.
 
-    Angles are uniform in ``[0, 2 pi)``. See chapter ``ch-mlp``.
+    Angles are uniform in ``[0, 2 pi)``. See chapters 2 and 8.
 
     Parameters
     ----------
@@ -119,7 +119,7 @@ def circles(n: int, *, rng: np.random.Generator, noise: float = 0.05,
 def moons(n: int, *, rng: np.random.Generator, noise: float = 0.1):
     """Two half circles: class 0 at ``(cos t, sin t)``, class 1 at ``(1 - cos t, 0.5 - sin t)``.
 
-    ``t`` is uniform in ``[0, pi]``. See chapter ``ch-mlp``.
+    ``t`` is uniform in ``[0, pi]``. See chapters 2 and 8.
 
     Returns
     -------
@@ -138,7 +138,7 @@ def spirals(n: int, *, rng: np.random.Generator, classes: int = 2,
             noise: float = 0.05, turns: float = 1.0):
     """Interleaved spiral arms: radius ``t``, angle ``2 pi (turns t + k / classes)`` for arm ``k``.
 
-    ``t`` is uniform in ``[0.05, 1]``. See chapter ``ch-mlp``.
+    ``t`` is uniform in ``[0.05, 1]``. See chapters 2 and 8.
 
     Parameters
     ----------
@@ -166,7 +166,7 @@ def pass_the_class(n: int, *, rng: np.random.Generator):
     ``x2`` = hours spent on the final project, uniform in ``[0, MAX_HOURS]``.
     Each label is drawn from the logistic model with weights ``PASS_RULE``: a
     lecture and an hour of project work count the same, and 6 lectures plus
-    6 hours is a coin flip. Classes are not balanced. See chapter ``ch-perceptron``.
+    6 hours is a coin flip. Classes are not balanced. See chapter 4.
 
     Returns
     -------
@@ -187,7 +187,7 @@ def regression_1d(n: int, *, rng: np.random.Generator, noise: float = 0.1,
 
     ``f = REGRESSION_TARGETS[kind]``: ``"sin"`` is ``sin(pi x)``, ``"linear"``
     ``0.5 x``, ``"cubic"`` ``x^3 - 0.5 x``, ``"abs"`` ``|x|``. Here ``noise``
-    is on ``y`` only. See chapter ``ch-shallow``.
+    is on ``y`` only. See chapter 3.
 
     Returns
     -------
@@ -203,7 +203,7 @@ def polynomial_five_points(*, rng: np.random.Generator, noise: float = 0.5):
     """Five points near a line: ``y = 1 + 0.5 x + N(0, noise^2)`` at ``x = 0, 1, 2, 3, 4``.
 
     The regularization example: fit a line and a cubic on four of them and
-    see which predicts the fifth. See chapter ``ch-regularization``.
+    see which predicts the fifth. See chapter 7.
 
     Returns
     -------

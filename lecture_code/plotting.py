@@ -785,3 +785,153 @@ def gradient_norm_bars(ax, norms, *, ylim=(1e-14, 1e2), label: str = ""):
     if label:
         ax.legend(frameon=False, loc="upper left")
     return bars
+
+
+class WeightsFigure:
+    """A classifier drawn many times: decision boundary (left), histogram of its weights (right).
+
+    The data are fixed when the figure is made (train points filled, test points
+    hollow), so the grid, the axis limits and the histogram's bins never change:
+    :meth:`update` only swaps the surface, the bar heights and a note line, and
+    blits them over a background drawn once (as :class:`BoundaryFigure` does).
+    Counts are on a log scale, so a spike of weights at zero and a thin tail show
+    together; weights beyond ``±weight_range`` land in the outermost bins.
+    See chapter 7 (the L1 / L2 and dropout panels).
+    """
+
+    def __init__(self, X_train, y_train, X_test=None, y_test=None, *, weight_range: float = 3.0,
+                 bins: int = 61, figsize=(7.4, 3.2), dpi: int = 80, resolution: int = 60):
+        self.X_train = _checks.as_matrix(X_train, "X_train", columns=2)
+        self.y_train = _labels(y_train, "y_train", len(self.X_train), 2)
+        if (X_test is None) != (y_test is None):
+            raise ValueError("X_test and y_test must be given together (or both left out)")
+        self.X_test = np.empty((0, 2)) if X_test is None else _checks.as_matrix(X_test, "X_test", columns=2)
+        self.y_test = np.empty(0, int) if y_test is None else _labels(y_test, "y_test", len(self.X_test), 2)
+        self.resolution = _checks.count(resolution, "resolution", minimum=2)
+        limit = _checks.positive(weight_range, "weight_range")
+        self.edges = np.linspace(-limit, limit, _checks.count(bins, "bins", minimum=2) + 1)
+        self.grid, limits, extent = _grid(np.vstack([self.X_train, self.X_test]), self.resolution, 0.1)
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.84, wspace=0.22)
+        self.ax_boundary, self.ax_weights = self.figure.subplots(1, 2)
+        self.image = self.ax_boundary.imshow(np.full((self.resolution,) * 2, 0.5), origin="lower",
+                                             extent=extent, aspect="auto", interpolation="nearest")
+        _style_image(self.image, True)
+        points = []
+        for k in range(2):
+            style = dict(marker=MARKERS[k], s=22, linewidths=0.8)
+            points.append(self.ax_boundary.scatter(*self.X_test[self.y_test == k].T,
+                                                   facecolors="none", edgecolors=CLASS_COLORS[k],
+                                                   alpha=0.35, **style))
+            points.append(self.ax_boundary.scatter(*self.X_train[self.y_train == k].T,
+                                                   color=CLASS_COLORS[k], edgecolors="white", **style))
+        self.ax_boundary.set(xlim=limits[:2], ylim=limits[2:])
+        self.bars = self.ax_weights.stairs(np.full(len(self.edges) - 1, 0.5), self.edges,
+                                           baseline=0.5, fill=True, color=CLASS_COLORS[0])
+        self.ax_weights.set(yscale="log", xlim=(-limit, limit), ylim=(0.5, 5e3))
+        self.ax_weights.set_xlabel("weight value w", fontsize=8)
+        self.ax_weights.xaxis.set_label_coords(0.5, -0.1)
+        for ax, title in ((self.ax_boundary, "decision boundary (test points hollow)"),
+                          (self.ax_weights, "all weights (count, log scale)")):
+            ax.set_title(title, fontsize=9, y=1.0)
+            ax.tick_params(labelsize=7)
+        self.note = self.figure.text(0.5, 0.95, "", ha="center", fontsize=9)
+        self.dynamic = [self.image, *points, self.bars, self.note]   # drawn in this order
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self._background = None
+
+    def counts(self, weights) -> np.ndarray:
+        """Weights per bin, the values beyond the range clipped into the outermost bins."""
+        w = _checks.as_array(weights, "weights", ndim=1)
+        return np.histogram(np.clip(w, self.edges[0], self.edges[-1]), self.edges)[0]
+
+    def update(self, predict: Callable, weights, note: str = "") -> bytes:
+        """Show ``predict`` (as in :func:`decision_boundary`) and the 1-D array ``weights``;
+        return PNG bytes."""
+        surface, probability = _surface(predict, self.grid, self.resolution)
+        self.image.set_data(surface)
+        _style_image(self.image, probability)
+        self.bars.set_data(np.maximum(self.counts(weights), 0.5))   # empty bins sit on the baseline
+        self.note.set_text(str(note))
+        if self._background is None:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            (artist.axes or self.figure).draw_artist(artist)
+        for spine in self.ax_boundary.spines.values():
+            self.ax_boundary.draw_artist(spine)
+        return _png(np.asarray(self.canvas.buffer_rgba()))
+
+
+def double_descent_curve(ax, result, *, n_train: int, label: str = "test", train: bool = True):
+    """Test (and training) error of :func:`lecture_code.generalization.double_descent`
+    against the number of features p (both axes logarithmic), the interpolation
+    threshold p = n_train marked by a dotted line. Returns the lines drawn.
+    """
+    ax = _axes(ax)
+    n_train = _checks.count(n_train, "n_train")
+    p = _checks.as_array(result.n_features, "result.n_features", ndim=1)
+    lines = ax.plot(p, result.test_mse, "-o", markersize=3, label=f"{label} error")
+    if train:
+        lines += ax.plot(p, np.maximum(result.train_mse, 1e-12), "--", color=PALETTE[0],
+                         linewidth=1, label="training error")
+    lines.append(ax.axvline(n_train, color=PALETTE[0], linestyle=":", linewidth=1,
+                            label=f"p = n = {n_train}"))
+    ax.set(xscale="log", yscale="log", xlabel="number of random features p",
+           ylabel="mean squared error (median over draws)")
+    ax.legend(frameon=False, fontsize=8)
+    return lines
+
+
+class LossComparisonFigure:
+    """Two loss curves that should coincide (left) and their gap per epoch (right, log scale).
+
+    Chapter 9 trains one network in numpy and its copy in torch: the first
+    curve is drawn thick and solid, the second thin and dashed on top of it,
+    so where they agree one sees a single line with a dashed core. The figure
+    is built once; :meth:`update` changes the data and returns PNG bytes.
+    """
+
+    def __init__(self, labels=("numpy (lecture_code)", "torch"), *, figsize=(7.2, 3.0),
+                 dpi: int = 80):
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.86, wspace=0.32)
+        self.ax, self.ax_gap = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        (self.ours,) = self.ax.plot([], [], color=CLASS_COLORS[0], linewidth=4, label=labels[0])
+        (self.theirs,) = self.ax.plot([], [], "--", color=CLASS_COLORS[1], linewidth=1.5,
+                                      label=labels[1])
+        (self.gap,) = self.ax_gap.plot([], [], color=PALETTE[0], linewidth=1)
+        self.ax.set(xlabel="epoch", ylabel="training loss", yscale="log")
+        self.ax.legend(frameon=False, fontsize=8, loc="upper right")
+        self.ax_gap.set(xlabel="epoch", ylabel="|numpy − torch|", yscale="log", ylim=(1e-18, 1e-8))
+        self.title = self.figure.text(0.5, 0.93, "", ha="center", fontsize=10)
+
+    def update(self, ours, theirs, title: str | None = None) -> bytes:
+        """Draw the per-epoch losses ``ours`` and ``theirs`` (1-D, equal length, >= 0).
+
+        The title defaults to the largest absolute difference. On the log axes a
+        loss of 0 is drawn at 1e-16 and a gap of 0 at 1e-18. Returns PNG bytes.
+        """
+        ours = _checks.as_array(ours, "ours", ndim=1)
+        theirs = _checks.as_array(theirs, "theirs", ndim=1)
+        _checks.same_shape(ours, theirs, "ours", "theirs")
+        if np.any(ours < 0) or np.any(theirs < 0):
+            raise ValueError("losses must be >= 0 to be drawn on a log scale")
+        epochs = np.arange(1, len(ours) + 1)
+        gap = np.abs(ours - theirs)
+        shown = np.maximum(ours, 1e-16), np.maximum(theirs, 1e-16)
+        self.ours.set_data(epochs, shown[0])
+        self.theirs.set_data(epochs, shown[1])
+        self.gap.set_data(epochs, np.maximum(gap, 1e-18))
+        low, high = min(shown[0].min(), shown[1].min()), max(shown[0].max(), shown[1].max())
+        for ax in (self.ax, self.ax_gap):
+            ax.set_xlim(1, max(len(ours), 2))
+        self.ax.set_ylim(low / 1.5, high * 1.5)
+        self.title.set_text(title if title is not None
+                            else f"max |numpy − torch| over {len(ours)} epochs = {gap.max():.1e}")
+        self.canvas.draw()
+        return _png(np.asarray(self.canvas.buffer_rgba()))

@@ -139,14 +139,14 @@ def test_layer_gradient_norms_match_torch_autograd(activation):
     out = A @ params[-2] + params[-1]
     torch.mean((out - torch.tensor(y)) ** 2).backward()
     want = [torch.linalg.norm(params[k].grad).item() for k in range(0, len(params), 2)]
-    got = backprop.layer_gradient_norms(depth, activation, rng=np.random.default_rng(seed), width=6, n=5)
+    got = backprop.deep_gradient_norms(depth, activation, rng=np.random.default_rng(seed), width=6, n=5)
     assert got.shape == (depth + 1,)
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
 def test_sigmoid_gradients_vanish_and_relu_gradients_do_not():
-    sig = backprop.layer_gradient_norms(12, "sigmoid", rng=np.random.default_rng(0))
-    relu = backprop.layer_gradient_norms(12, "relu", rng=np.random.default_rng(0))
+    sig = backprop.deep_gradient_norms(12, "sigmoid", rng=np.random.default_rng(0))
+    relu = backprop.deep_gradient_norms(12, "relu", rng=np.random.default_rng(0))
     assert sig[0] / sig[-1] < 1e-5
     assert np.all(np.diff(np.log(sig[:-1])) > 0)          # every hidden layer back: smaller
     assert relu[0] / relu[-1] > 1e-2
@@ -174,8 +174,8 @@ def test_steps_to_move():
     (lambda: backprop.sigmoid_221_example(lr=-1), "lr"),
     (lambda: backprop.shallow_example(1.0, [[1, 2]], PHI, 0.0), "theta"),
     (lambda: backprop.shallow_example(1.0, THETA, PHI, 0.0, "softmax"), "activation"),
-    (lambda: backprop.layer_gradient_norms(0, rng=np.random.default_rng(0)), "depth"),
-    (lambda: backprop.layer_gradient_norms(3, rng=0), "rng"),
+    (lambda: backprop.deep_gradient_norms(0, rng=np.random.default_rng(0)), "depth"),
+    (lambda: backprop.deep_gradient_norms(3, rng=0), "rng"),
     (lambda: backprop.steps_to_move(0.5, -0.2, 0.0), "gradient"),
     (lambda: backprop.steps_to_move(0.5, -0.2, 1e-3, lr=0), "lr"),
 ])

@@ -1,0 +1,64 @@
+"""The perceptron: the lectures' worked example and Rosenblatt's rule on AND, OR and XOR."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lecture_code.perceptron import Perceptron, perceptron_output
+
+X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+GATES = {"and": np.array([0, 0, 0, 1]), "or": np.array([0, 1, 1, 1])}
+XOR = np.array([0, 1, 1, 0])
+
+
+def test_the_lectures_worked_example():
+    # w0 = 1, W = [3, -2], x = [-1, 2]: z = 1 - 3 - 4 = -6, sigmoid(-6) = 1 / (1 + e^6)
+    assert Perceptron(2, w0=1.0, w=[3.0, -2.0]).decision([[-1.0, 2.0]])[0] == -6.0
+    assert perceptron_output([-1, 2], 1.0, [3, -2], "sigmoid") == pytest.approx(
+        1 / (1 + np.exp(6)), rel=1e-15)
+    assert round(perceptron_output([-1, 2], 1.0, [3, -2], "sigmoid"), 5) == 0.00247
+    assert perceptron_output([-1, 2], 1.0, [3, -2]) == 0.0          # step(-6)
+    np.testing.assert_array_equal(perceptron_output(X, -1.5, [1, 1]), GATES["and"])
+
+
+@pytest.mark.parametrize("gate", GATES)
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_rosenblatt_rule_converges_on_linearly_separable_gates(gate, shuffle):
+    rng = np.random.default_rng(0) if shuffle else None
+    p = Perceptron(2).fit(X, GATES[gate], epochs=50, rng=rng)
+    assert p.mistakes[-1] == 0 and len(p.mistakes) < 50 and sum(p.mistakes) > 0
+    np.testing.assert_array_equal(p.predict(X), GATES[gate])
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_rosenblatt_rule_never_learns_xor(shuffle):
+    rng = np.random.default_rng(0) if shuffle else None
+    p = Perceptron(2).fit(X, XOR, epochs=200, rng=rng)
+    assert len(p.mistakes) == 200 and min(p.mistakes) > 0
+    assert (p.predict(X) != XOR).any()
+
+
+def test_the_rule_updates_only_on_mistakes():
+    p = Perceptron(2, lr=0.5, w0=-1.0, w=[1.0, 1.0])
+    p.fit([[1.0, 1.0]], [1], epochs=1)        # z = 1 >= 0: correct, nothing changes
+    assert p.w0 == -1.0 and p.w.tolist() == [1.0, 1.0] and p.mistakes == [0]
+    p.fit([[2.0, 1.0]], [0], epochs=1)        # z = 2, y_hat = 1, error -1
+    assert p.w0 == -1.5 and p.w.tolist() == [0.0, 0.5] and p.mistakes == [1]
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: Perceptron(2).fit(X, [0, 1, 2, 1]), "y must hold class labels 0 and 1"),
+    (lambda: Perceptron(3).fit(X, XOR), r"X must have 3 column\(s\)"),
+    (lambda: Perceptron(2).fit(X, XOR[:3]), "X and y must have the same number of rows"),
+    (lambda: Perceptron(2).fit(X, XOR, epochs=0), "epochs must be a whole number >= 1"),
+    (lambda: Perceptron(2).fit(X, XOR, rng=1), "rng must be a numpy.random.Generator"),
+    (lambda: Perceptron(2, lr=0), "lr must be a number > 0"),
+    (lambda: Perceptron(0), "n_features must be a whole number >= 1"),
+    (lambda: Perceptron(2, w=[1.0]), "w must have 2 entries"),
+    (lambda: perceptron_output([1, 2, 3], 0.0, [1, 1]), "x must have 2 feature"),
+    (lambda: perceptron_output([np.nan, 2], 0.0, [1, 1]), "x contains NaN"),
+    (lambda: perceptron_output([1, 2], 0.0, [1, 1], "swish"), "unknown activation 'swish'"),
+])
+def test_bad_arguments_name_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
