@@ -800,7 +800,7 @@ class WeightsFigure:
     """
 
     def __init__(self, X_train, y_train, X_test=None, y_test=None, *, weight_range: float = 3.0,
-                 bins: int = 61, figsize=(7.4, 3.2), dpi: int = 80, resolution: int = 60):
+                 bins: int = 61, figsize=(7.4, 3.2), dpi: int = 80, resolution: int = 50):
         self.X_train = _checks.as_matrix(X_train, "X_train", columns=2)
         self.y_train = _labels(y_train, "y_train", len(self.X_train), 2)
         if (X_test is None) != (y_test is None):
@@ -866,24 +866,36 @@ class WeightsFigure:
         return _png(np.asarray(self.canvas.buffer_rgba()))
 
 
-def double_descent_curve(ax, result, *, n_train: int, label: str = "test", train: bool = True):
-    """Test (and training) error of :func:`lecture_code.generalization.double_descent`
-    against the number of features p (both axes logarithmic), the interpolation
-    threshold p = n_train marked by a dotted line. Returns the lines drawn.
+def double_descent_curve(ax, result, *, n_train: int | None = None, label: str = "test error",
+                         train: bool = True, color: str = CLASS_COLORS[0]):
+    """Test error (and, if ``train``, training error) of
+    :func:`lecture_code.generalization.double_descent` against the number of features p,
+    both axes logarithmic; ``n_train`` marks the interpolation threshold p = n with a
+    dotted line. Training errors of exactly 0 are drawn at 1e-12. Returns the lines drawn.
+    See chapter 7.
     """
     ax = _axes(ax)
-    n_train = _checks.count(n_train, "n_train")
     p = _checks.as_array(result.n_features, "result.n_features", ndim=1)
-    lines = ax.plot(p, result.test_mse, "-o", markersize=3, label=f"{label} error")
+    lines = ax.plot(p, _checks.as_array(result.test_mse, "result.test_mse", ndim=1), "-o",
+                    markersize=3, color=color, label=label)
     if train:
         lines += ax.plot(p, np.maximum(result.train_mse, 1e-12), "--", color=PALETTE[0],
                          linewidth=1, label="training error")
-    lines.append(ax.axvline(n_train, color=PALETTE[0], linestyle=":", linewidth=1,
-                            label=f"p = n = {n_train}"))
+    if n_train is not None:
+        n_train = _checks.count(n_train, "n_train")
+        lines.append(ax.axvline(n_train, color=PALETTE[0], linestyle=":", linewidth=1,
+                                label=f"p = n = {n_train}"))
     ax.set(xscale="log", yscale="log", xlabel="number of random features p",
            ylabel="mean squared error (median over draws)")
     ax.legend(frameon=False, fontsize=8)
     return lines
+
+
+def _step_125(value: float, down: bool) -> float:
+    """The nearest of 1, 2, 5 times 10^k below (``down``) or above ``value`` > 0."""
+    k = 10.0 ** np.floor(np.log10(value))
+    steps = [m * k for m in (1, 2, 5, 10)]
+    return max(v for v in steps if v <= value) if down else min(v for v in steps if v >= value)
 
 
 class LossComparisonFigure:
@@ -891,8 +903,9 @@ class LossComparisonFigure:
 
     Chapter 9 trains one network in numpy and its copy in torch: the first
     curve is drawn thick and solid, the second thin and dashed on top of it,
-    so where they agree one sees a single line with a dashed core. The figure
-    is built once; :meth:`update` changes the data and returns PNG bytes.
+    so where they agree one sees a single line with a dashed core. The loss
+    axis snaps to 1, 2, 5 times 10^k, and each set of axes is drawn once into a cached
+    background; :meth:`update` only redraws the curves and the title.
     """
 
     def __init__(self, labels=("numpy (lecture_code)", "torch"), *, figsize=(7.2, 3.0),
@@ -905,10 +918,21 @@ class LossComparisonFigure:
         (self.theirs,) = self.ax.plot([], [], "--", color=CLASS_COLORS[1], linewidth=1.5,
                                       label=labels[1])
         (self.gap,) = self.ax_gap.plot([], [], color=PALETTE[0], linewidth=1)
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
         self.ax.set(xlabel="epoch", ylabel="training loss", yscale="log")
+        self.ax_gap.set(xlabel="epoch", ylabel="|numpy − torch|", yscale="log")
+        # plain-text ticks at 1, 2, 5 x 10^k (no mathtext to typeset), no minor labels
+        self.ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        self.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        self.ax.yaxis.set_minor_formatter(NullFormatter())
+        self.ax_gap.yaxis.set_major_locator(LogLocator(base=100.0))
+        self.ax_gap.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
         self.ax.legend(frameon=False, fontsize=8, loc="upper right")
-        self.ax_gap.set(xlabel="epoch", ylabel="|numpy − torch|", yscale="log", ylim=(1e-18, 1e-8))
         self.title = self.figure.text(0.5, 0.93, "", ha="center", fontsize=10)
+        self.dynamic = [self.ours, self.theirs, self.gap, self.title]
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self._backgrounds, self._key = {}, None
 
     def update(self, ours, theirs, title: str | None = None) -> bytes:
         """Draw the per-epoch losses ``ours`` and ``theirs`` (1-D, equal length, >= 0).
@@ -927,11 +951,22 @@ class LossComparisonFigure:
         self.ours.set_data(epochs, shown[0])
         self.theirs.set_data(epochs, shown[1])
         self.gap.set_data(epochs, np.maximum(gap, 1e-18))
-        low, high = min(shown[0].min(), shown[1].min()), max(shown[0].max(), shown[1].max())
-        for ax in (self.ax, self.ax_gap):
-            ax.set_xlim(1, max(len(ours), 2))
-        self.ax.set_ylim(low / 1.5, high * 1.5)
+        low = _step_125(min(shown[0].min(), shown[1].min()) / 1.05, down=True)
+        high = _step_125(max(shown[0].max(), shown[1].max()) * 1.05, down=False)
+        gap_top = max(1e-8, 10.0 ** np.ceil(np.log10(max(gap.max(), 1e-300))))
+        key = (len(ours), low, high, gap_top)
         self.title.set_text(title if title is not None
                             else f"max |numpy − torch| over {len(ours)} epochs = {gap.max():.1e}")
-        self.canvas.draw()
+        if key != self._key:                  # the data transforms follow the limits
+            for ax in (self.ax, self.ax_gap):
+                ax.set_xlim(1, max(len(ours), 2))
+            self.ax.set_ylim(low, high)
+            self.ax_gap.set_ylim(1e-18, gap_top)
+            self._key = key
+        if key not in self._backgrounds:
+            self.canvas.draw()
+            self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.canvas.restore_region(self._backgrounds[key])
+        for artist in self.dynamic:
+            (artist.axes or self.figure).draw_artist(artist)
         return _png(np.asarray(self.canvas.buffer_rgba()))
