@@ -1,0 +1,250 @@
+"""From scratch to PyTorch: the same network, optimizer and training loop in torch.
+
+``to_torch`` copies an ``MLP`` into a float64 ``nn.Sequential``,
+``torch_optimizer`` builds the ``torch.optim`` twin of ``optimizers.make``, and
+``train_torch`` is ``training.train`` written with ``zero_grad``, ``backward``
+and ``step``: from the same weights both give the same losses to float64
+rounding. ``conv2d`` is deck 003's image-kernel operation in numpy. torch is
+imported inside the functions, so ``import lecture_code.bridge`` stays cheap.
+
+See chapter 9 (from scratch to PyTorch).
+"""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from . import _checks, losses as _losses, optimizers as _optimizers
+from .network import MLP
+
+__all__ = ["to_torch", "torch_optimizer", "train_torch", "conv2d", "comparison_panel"]
+
+
+def _activation_module(name: str):
+    from torch import nn
+    if name == "step":
+        raise ValueError("activation 'step' has no gradient (its derivative is 0 wherever it "
+                         "exists), so torch cannot train it; use 'sigmoid' or 'relu'")
+    return {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "elu": nn.ELU,
+            "linear": nn.Identity, "softmax": lambda: nn.Softmax(dim=1)}[name]()
+
+
+def to_torch(model: MLP):
+    """The ``MLP`` as ``nn.Sequential(Linear, activation, [Dropout], ..., Linear, output)``.
+
+    Each ``Dense`` layer ``A = g(X W + b)`` becomes ``nn.Linear`` (float64, weight
+    ``W.T`` of shape ``(d_out, d_in)``, bias ``b``) followed by the module for ``g``;
+    hidden layers are followed by ``nn.Dropout(p)`` when the MLP has dropout.
+    The parameters are copies: training one network leaves the other unchanged.
+
+    Parameters
+    ----------
+    model : MLP
+
+    Returns
+    -------
+    torch.nn.Sequential
+        Computes ``model.forward(X)`` for a float64 tensor ``X`` of shape ``(n, d_in)``.
+    """
+    import torch
+    from torch import nn
+    if not isinstance(model, MLP):
+        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
+    modules = []
+    for i, layer in enumerate(model.layers):
+        d_in, d_out = layer.shape
+        # skip_init: no random initialisation, so torch's global generator is left untouched
+        linear = nn.utils.skip_init(nn.Linear, d_in, d_out, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(layer.params["W"].T.copy()))
+            linear.bias.copy_(torch.from_numpy(layer.params["b"].copy()))
+        modules += [linear, _activation_module(layer.activation.name)]
+        if i < len(model.dropouts) and model.dropouts[i].p > 0:
+            modules.append(nn.Dropout(model.dropouts[i].p))
+    return nn.Sequential(*modules)
+
+
+def torch_optimizer(name: str, params, lr: float | None = None, **options):
+    """The ``torch.optim`` optimizer that ``optimizers.make(name, ...)`` reproduces.
+
+    Same names and defaults: ``'momentum'`` is ``SGD(momentum=0.9)``;
+    ``'momentum_ema'`` (v <- alpha v + (1 - alpha) g; w <- w - eta v) is
+    ``SGD(momentum=alpha, lr=eta (1 - alpha))``, since torch's buffer is v / (1 - alpha).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`lecture_code.optimizers.NAMES`.
+    params : iterable of torch.Tensor
+        Usually ``net.parameters()``.
+    lr : float, optional
+        Learning rate; ``None`` keeps the default of lecture_code's optimizer.
+    **options
+        Further keyword arguments of the optimizer (``alpha`` for ``'momentum_ema'``).
+
+    Returns
+    -------
+    torch.optim.Optimizer
+    """
+    import torch
+    key = _checks.choice(name, "optimizer", _optimizers.NAMES)
+    ours = _optimizers._CLASSES[key]
+    if lr is None:
+        lr = inspect.signature(ours).parameters["lr"].default
+    lr = _checks.positive(lr, "lr")
+    if key == "momentum_ema":
+        alpha = _checks.in_range(options.pop("alpha", 0.9), "alpha", 0.0, 1.0)
+        return torch.optim.SGD(params, lr=lr * (1.0 - alpha), momentum=alpha, **options)
+    if key == "momentum":
+        options.setdefault("momentum", 0.9)
+    cls = {"sgd": "SGD", "momentum": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop",
+           "adadelta": "Adadelta", "adam": "Adam"}[key]
+    return getattr(torch.optim, cls)(params, lr=lr, **options)
+
+
+def _torch_loss(name: str, y):
+    """Return ``(targets tensor, loss(output, targets))`` for lecture_code's loss ``name``."""
+    import torch
+    from torch import nn
+    if name == "cce":
+        if np.ndim(y) == 1:
+            labels = _checks.as_array(y, "y", ndim=1)
+            if np.any(labels != np.round(labels)) or labels.min() < 0:
+                raise ValueError("y must hold class labels 0, 1, ... (or one-hot rows) for 'cce'")
+            return (torch.from_numpy(labels.astype(np.int64)),   # nn.NLLLoss of log(p):
+                    lambda out, t: nn.functional.nll_loss(torch.log(out.clamp_min(_losses.EPS)), t))
+        Y = torch.from_numpy(_checks.as_matrix(y, "y"))
+        # soft (or one-hot) rows: -(1/n) sum_i sum_c y_ic log p_ic, as lecture_code writes it
+        return Y, lambda out, t: -(t * torch.log(out.clamp_min(_losses.EPS))).sum() / out.shape[0]
+    fn = {"bce": nn.BCELoss(), "mse": nn.MSELoss(), "mae": nn.L1Loss()}[name]
+    return torch.from_numpy(_checks.as_matrix(y, "y")), fn
+
+
+def train_torch(net, X, y, *, loss: str = "bce", optimizer: str = "adam",
+                lr: float | None = None, epochs: int = 100, batch_size: int | None = None,
+                order=None, **optimizer_options) -> list[float]:
+    """Train a torch network in place with lecture_code's loop; return the per-epoch loss.
+
+    Each step is ``opt.zero_grad(); loss(net(Xb), yb).backward(); opt.step()``.
+    The recorded loss is the one of :func:`lecture_code.training.train`:
+    sum over the epoch's minibatches of (batch loss x rows) / n, measured
+    during the epoch. Training stops early, as ``train`` does, when that
+    loss is not finite.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        E.g. ``to_torch(model)``; trained in place (in ``train()`` mode).
+    X, y : array
+        Inputs ``(n, d_in)``, targets ``(n, d_out)`` (for ``'cce'`` also labels ``(n,)``).
+    loss : str
+        ``'bce'`` (``nn.BCELoss`` on the sigmoid output), ``'cce'`` (negative
+        log-likelihood of the log of the softmax output), ``'mse'`` or ``'mae'``.
+    optimizer, lr, **optimizer_options
+        As in :func:`torch_optimizer`.
+    epochs, batch_size : int
+        Passes over the data; rows per step (``None`` or ``>= n``: full batch).
+    order : sequence of int arrays, optional
+        With minibatches, ``order[e]`` is the permutation of the rows used in
+        epoch ``e`` (pass ``rng.permutation(n)`` per epoch to reproduce
+        ``train``); ``None`` keeps the rows in their given order.
+
+    Returns
+    -------
+    list of float
+        The training loss of every epoch.
+    """
+    import torch
+    if not isinstance(net, torch.nn.Module) or not list(net.parameters()):
+        raise ValueError(f"net must be a torch.nn.Module with parameters, got {net!r}")
+    loss = _losses.get(loss).name
+    dtype = next(net.parameters()).dtype
+    Xt = torch.from_numpy(_checks.as_matrix(X, "X")).to(dtype)
+    n = Xt.shape[0]
+    Y, loss_fn = _torch_loss(loss, y)
+    if Y.shape[0] != n:
+        raise ValueError(f"X and y must have the same number of rows (examples), "
+                         f"got {n} and {Y.shape[0]}")
+    Y = Y.to(dtype) if Y.is_floating_point() else Y
+    epochs = _checks.count(epochs, "epochs")
+    batch = n if batch_size is None else min(_checks.count(batch_size, "batch_size"), n)
+    if order is not None:
+        if batch == n or len(order) < epochs:
+            raise ValueError(f"order must hold one permutation per epoch ({epochs}) and is used "
+                             f"only with minibatches (batch_size < n = {n}), got {len(order)}")
+        order = [np.asarray(o) for o in order[:epochs]]
+        for e, o in enumerate(order):
+            if o.shape != (n,) or not np.array_equal(np.sort(o), np.arange(n)):
+                raise ValueError(f"order[{e}] must be a permutation of 0..{n - 1}")
+    opt = torch_optimizer(optimizer, net.parameters(), lr, **optimizer_options)
+    net.train()
+    history = []
+    for e in range(epochs):
+        idx = torch.from_numpy(order[e]) if order is not None else torch.arange(n)
+        total = 0.0
+        for start in range(0, n, batch):
+            rows = idx[start:start + batch] if batch < n else slice(None)
+            Xb, Yb = Xt[rows], Y[rows]
+            opt.zero_grad()
+            value = loss_fn(net(Xb), Yb)
+            value.backward()
+            opt.step()
+            total += value.item() * Xb.shape[0]
+        if not np.isfinite(total / n):
+            break
+        history.append(total / n)
+    return history
+
+
+def conv2d(image, kernel) -> np.ndarray:
+    """Slide ``kernel`` over ``image``: out[i, j] = sum_{a, b} image[i + a, j + b] kernel[a, b].
+
+    This is what ``torch.nn.functional.conv2d`` computes (strictly, a
+    cross-correlation: the kernel is not flipped), with no padding and stride 1.
+
+    Parameters
+    ----------
+    image : array, shape (H, W)
+    kernel : array, shape (k_h, k_w), no larger than the image
+
+    Returns
+    -------
+    numpy.ndarray, shape (H - k_h + 1, W - k_w + 1)
+        The feature map.
+    """
+    image = _checks.as_array(image, "image", ndim=2)
+    kernel = _checks.as_array(kernel, "kernel", ndim=2)
+    if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
+        raise ValueError(f"kernel {kernel.shape} must not be larger than image {image.shape}")
+    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)
+    return np.einsum("ijab,ab->ij", windows, kernel)
+
+
+def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int = 0):
+    """A live control: optimizer and learning rate -> the numpy and torch loss curves.
+
+    Every setting builds ``MLP(sizes, 'tanh', 'sigmoid', rng=default_rng(seed))``
+    and its :func:`to_torch` copy, trains both full batch on ``'bce'`` for
+    ``epochs`` epochs and draws both per-epoch losses (they coincide) with the
+    largest difference in the title. Returns a :class:`lecture_code.widgets.Panel`.
+    """
+    from . import plotting, training, widgets
+    figure = plotting.LossComparisonFigure()
+
+    def update(optimizer, lr):
+        model = MLP(list(sizes), "tanh", "sigmoid", rng=np.random.default_rng(seed))
+        net = to_torch(model)
+        hist = training.train(model, X, y, loss="bce", optimizer=optimizer, lr=lr,
+                              epochs=epochs, rng=np.random.default_rng(seed))
+        theirs = train_torch(net, X, y, loss="bce", optimizer=optimizer, lr=lr, epochs=epochs)
+        if hist.diverged or len(theirs) != hist.epochs:
+            raise training.TrainingDiverged("training diverged")
+        gap = np.max(np.abs(np.array(theirs) - hist.train_loss))
+        return figure.update(hist.train_loss, theirs,
+                             title=f"{optimizer}, lr = {lr:g}: max |numpy − torch| = {gap:.1e}")
+
+    controls = {"optimizer": widgets.Choice("optimizer", _optimizers.NAMES, "adam"),
+                "lr": widgets.Slider("learning rate", 1e-4, 10.0, 0.01, log=True)}
+    return widgets.Panel(update, controls, alt="Per-epoch training loss of one network in numpy "
+                         "(thick) and torch (dashed, on top), and their difference (log scale).")
