@@ -10,7 +10,9 @@ Three facts of chapter 2, as functions:
   :func:`activation_panel`;
 - the backward pass multiplies one activation derivative per layer, so a
   saturating activation (the sigmoid's slope is at most 1/4) shrinks the
-  gradient layer after layer: :func:`layer_gradient_norms`.
+  gradient layer after layer: :func:`layer_gradient_norms`; tanh's slope is 1
+  at 0, so its gradient vanishes only when its units saturate, which
+  :func:`saturated_network` and :func:`hidden_slopes` make measurable.
 
 See chapter 2 (activation functions).
 """
@@ -24,7 +26,7 @@ from . import _checks, training, widgets
 from .network import MLP
 
 __all__ = ["compose_affine", "linear_equivalent", "train_classifier", "layer_gradient_norms",
-           "activation_panel", "PANEL_ACTIVATIONS"]
+           "saturated_network", "hidden_slopes", "activation_panel", "PANEL_ACTIVATIONS"]
 
 #: Hidden activations offered by :func:`activation_panel`.
 PANEL_ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "linear")
@@ -134,6 +136,66 @@ def layer_gradient_norms(model: MLP, X, y, loss: str = "bce") -> np.ndarray:
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
     model.loss_and_grads(X, y, loss, training=False)
     return np.array([np.linalg.norm(layer.grads["W"]) for layer in model.layers])
+
+
+def saturated_network(sizes: Sequence[int], activation: str, *, rng: np.random.Generator,
+                      weight_scale: float = 1.0, bias_std: float = 0.0,
+                      output: str = "sigmoid") -> MLP:
+    """An MLP whose hidden layers start with W = weight_scale * W_default and b ~ N(0, bias_std^2).
+
+    The default initial weights (:func:`lecture_code.layers.init_weights`: Glorot
+    for tanh and the sigmoid, He for ReLU) with zero biases keep the
+    pre-activations z near 0, where tanh and the sigmoid are steepest. Larger
+    weights or random biases push z out to where g'(z) is nearly 0. The output
+    layer keeps its default initialisation.
+
+    Parameters
+    ----------
+    sizes : units per layer, input first, as for :class:`~lecture_code.network.MLP`.
+    activation : hidden activation; output : activation of the output layer.
+    rng : draws the default weights, then the hidden biases (when bias_std > 0).
+    weight_scale : factor (> 0) on every hidden layer's default weights.
+    bias_std : standard deviation (>= 0) of the hidden biases.
+
+    Returns
+    -------
+    MLP with ``sizes``; ``weight_scale=1, bias_std=0`` gives the default MLP.
+    """
+    weight_scale = _checks.positive(weight_scale, "weight_scale")
+    bias_std = _checks.positive(bias_std, "bias_std", allow_zero=True)
+    model = MLP(sizes, activation=activation, output=output, rng=rng)
+    for layer in model.layers[:-1]:
+        layer.params["W"] *= weight_scale                 # in place: the MLP's flat views
+        if bias_std > 0:
+            layer.params["b"][...] = rng.normal(0.0, bias_std, size=layer.params["b"].shape)
+    return model
+
+
+def hidden_slopes(model: MLP, X) -> list[np.ndarray]:
+    """The slope g'(z) of every hidden unit on every example: one (n, d_k) array per hidden layer.
+
+    Back-propagation multiplies the gradient reaching a hidden layer by these
+    slopes (and then by the layer's weights, dX = (dA * g'(Z)) W^T, chapter 6),
+    so their size says how much gradient each unit passes back. A slope near 0
+    means the unit is saturated (tanh, sigmoid) or off (ReLU).
+
+    Parameters
+    ----------
+    model : MLP; X : (n, d_in) inputs.
+
+    Returns
+    -------
+    list of K - 1 arrays, the k-th of shape (n, d_k), first hidden layer first.
+    """
+    if not isinstance(model, MLP):
+        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
+    for k, layer in enumerate(model.layers[:-1], start=1):
+        if layer.activation.derivative is None:
+            raise ValueError(f"model's hidden layer {k} has activation "
+                             f"{layer.activation.name!r}, whose slope is a matrix, not one "
+                             "number per unit")
+    model.forward(X)
+    return [layer.activation.derivative(layer.Z) for layer in model.layers[:-1]]
 
 
 def activation_panel(X, y, *, seed: int = 0, hidden: int = 16, max_hidden: int = 32,

@@ -156,3 +156,68 @@ def test_panel_checks_its_arguments(moons):
         nonlinearity.activation_panel(X, y, hidden=40, max_hidden=32)
     with pytest.raises(ValueError, match="X must have 2 column"):
         nonlinearity.activation_panel(np.ones((4, 3)), y[:4])
+
+
+def test_saturated_network_scales_the_hidden_weights_and_draws_the_hidden_biases():
+    sizes = [2, 5, 4, 1]
+    default = network.MLP(sizes, activation="tanh", rng=np.random.default_rng(7))
+    plain = nonlinearity.saturated_network(sizes, "tanh", rng=np.random.default_rng(7))
+    for a, b in zip(plain.parameters(), default.parameters()):
+        np.testing.assert_array_equal(a, b)
+    rng = np.random.default_rng(7)
+    net = nonlinearity.saturated_network(sizes, "tanh", rng=rng, weight_scale=3.0, bias_std=2.0)
+    replay = np.random.default_rng(7)
+    network.MLP(sizes, activation="tanh", rng=replay)            # same weight draws
+    for layer, ref in zip(net.layers[:-1], default.layers[:-1]):
+        np.testing.assert_array_equal(layer.params["W"], 3.0 * ref.params["W"])
+        np.testing.assert_array_equal(layer.params["b"], replay.normal(0.0, 2.0, size=ref.shape[1]))
+    for key in ("W", "b"):                                         # the output layer is untouched
+        np.testing.assert_array_equal(net.layers[-1].params[key], default.layers[-1].params[key])
+    # the scaled weights live in the model's flat vector, which optimizers update
+    assert np.shares_memory(net.layers[0].params["W"], net.flat_params)
+    np.testing.assert_array_equal(net.flat_params[:10], 3.0 * default.flat_params[:10])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(weight_scale=0.0), "weight_scale must be a number > 0"),
+    (dict(bias_std=-1.0), "bias_std must be a number >= 0"),
+])
+def test_saturated_network_checks_its_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        nonlinearity.saturated_network([2, 3, 1], "tanh", rng=np.random.default_rng(0), **kwargs)
+
+
+def test_hidden_slopes_by_hand():
+    model = network.MLP([1, 2, 2, 1], activation="tanh", rng=np.random.default_rng(0))
+    model.set_parameters([np.array([[10.0, 0.5]]), np.array([0.0, -0.5]),
+                          np.eye(2), np.array([1.0, 0.0]), np.ones((2, 1)), np.zeros(1)])
+    X = np.array([[1.0], [0.0]])
+    slopes = nonlinearity.hidden_slopes(model, X)
+    Z1 = np.array([[10.0, 0.0], [0.0, -0.5]])
+    Z2 = np.tanh(Z1) + np.array([1.0, 0.0])
+    assert [s.shape for s in slopes] == [(2, 2), (2, 2)]
+    np.testing.assert_allclose(slopes[0], 1 - np.tanh(Z1) ** 2, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(slopes[1], 1 - np.tanh(Z2) ** 2, rtol=1e-15, atol=0)
+    assert slopes[0][0, 0] < 1e-8 and slopes[0][0, 1] == 1.0      # saturated, and at z = 0
+    with pytest.raises(ValueError, match="model must be"):
+        nonlinearity.hidden_slopes("not a model", X)
+    softmax_hidden = network.MLP([1, 2, 1], activation="softmax", rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="hidden layer 1 has activation 'softmax'"):
+        nonlinearity.hidden_slopes(softmax_hidden, X)
+
+
+def test_tanh_gradients_vanish_with_saturating_biases_not_with_glorot_or_large_weights(moons):
+    """The claims of chapter 2's tanh section, over several initialisations."""
+    X, y = moons
+    sizes = [2] + [16] * 8 + [1]
+    for seed in range(5):
+        ratio = {}
+        for name, kwargs in (("glorot", {}), ("weights", dict(weight_scale=16)),
+                             ("biases", dict(bias_std=3))):
+            net = nonlinearity.saturated_network(sizes, "tanh", rng=np.random.default_rng(seed),
+                                                 **kwargs)
+            norms = nonlinearity.layer_gradient_norms(net, X, y)
+            ratio[name] = norms[0] / norms[-1]
+        assert 0.1 < ratio["glorot"] < 10, (seed, ratio)
+        assert ratio["weights"] > 0.3, (seed, ratio)      # saturated, but does not vanish
+        assert ratio["biases"] < 1e-2, (seed, ratio)
