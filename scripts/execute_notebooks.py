@@ -13,6 +13,8 @@ import time
 import nbformat
 from nbclient import NotebookClient
 
+NOISE = ("execution", "lines_to_next_cell", "ExecuteTime")
+
 
 def execute(path: str, timeout: int = 300) -> float:
     notebook = nbformat.read(path, as_version=4)
@@ -22,6 +24,9 @@ def execute(path: str, timeout: int = 300) -> float:
     NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": "book"}}).execute()
     elapsed = time.perf_counter() - start
+    for cell in notebook.cells:      # run timestamps and editor hints are not content
+        for key in NOISE:
+            cell.metadata.pop(key, None)
     nbformat.write(notebook, path)
     return elapsed
 
