@@ -1,0 +1,214 @@
+"""Grade a class: every student's notebooks, re-executed, scored by the book's checks.
+
+``SUBMISSIONS`` holds one folder per student; each holds that student's
+notebooks under the names of the student edition (``01_perceptron.ipynb``,
+...). Each notebook is executed by :mod:`.runner` in its own sandboxed kernel;
+an exercise earns its points (from the registry, ``exercises.load_all()``)
+only if the kernel-side record of its ``check`` call says it passed. Every
+student, notebook and exercise gets one row, whatever went wrong.
+"""
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import re
+import signal
+import sys
+import tempfile
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import notebooks as nbs
+from . import runner
+from .report import Progress
+
+MAX_NOTEBOOK_BYTES = 50 * 2 ** 20
+TAMPERING = re.compile(r"\bRESULTS\b|\bREGISTRY\b|\bevents\.register\b|\bsys\.modules\b|\bsys\.stdout\s*="
+                       r"|^\s*def\s+check\b|^\s*check\s*=|exercises\.check\s*=|LECTURE_CODE_GRADER", re.M)
+FAKE_PASS = re.compile(r"PASS (ex-[A-Za-z0-9_-]+)")
+
+
+@dataclass
+class Row:
+    """One line of the grades CSV."""
+
+    student: str
+    notebook: str
+    exercise: str
+    points: int
+    possible: int
+    status: str      # pass, not yet, error, missing, invalid
+    feedback: str
+
+
+@dataclass
+class Task:
+    """One student's notebook to grade, with everything a worker process needs."""
+
+    student: str
+    notebook: str
+    path: Path | None         # None: missing, for the reason in ``missing``
+    missing: str
+    points: dict[str, int]    # exercise id -> points possible, in the chapter's order
+    trusted: frozenset[str]   # the book's own code cells: not searched for tampering
+    limits: runner.Limits
+    scratch: Path             # the run's folder for kernels' working directories and caches
+
+
+def answer_key(book: Path, only: list[str] | None = None) -> dict[str, tuple[dict[str, int], frozenset[str]]]:
+    """Per chapter file name: its checked exercises with their points (from the registry), and its code cells."""
+    from lecture_code.exercises import load_all
+    registry, key = load_all(), {}
+    wanted = {name if name.endswith(".ipynb") else name + ".ipynb" for name in only or []}
+    for path in nbs.chapters(book):
+        if wanted and path.name not in wanted:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        ids = nbs.read_exercises(nb).ids
+        unknown = [i for i in ids if i not in registry]
+        if unknown:
+            print(f"warning: {path.name} checks exercises with no registered check: {unknown}", file=sys.stderr)
+        if ids:
+            key[path.name] = ({i: registry[i].points for i in ids if i in registry},
+                              frozenset(c.source.strip() for c in nb.cells if c.cell_type == "code"))
+    if wanted - set(key):
+        raise FileNotFoundError(f"no chapter with checked exercises named {sorted(wanted - set(key))} in {book}")
+    return key
+
+
+def find_submission(folder: Path, name: str) -> tuple[Path | None, str]:
+    """``folder/name``, or the only file called ``name`` anywhere below ``folder``; else None and why."""
+    if (folder / name).is_file():
+        return folder / name, ""
+    found = sorted(p for p in folder.rglob(name) if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    if len(found) == 1:
+        return found[0], ""
+    if found:
+        return None, f"{len(found)} files named {name} in the student's folder; keep one"
+    return None, f"no {name} in the student's folder"
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _failure(error: tuple[str, str], what: str) -> str:
+    name, message = error
+    if name in ("Timeout", "KernelDied"):
+        return f"{what} failed: {message}"
+    return f"{what} raised {name}" + (f": {_one_line(message, 200)}" if message.strip() else "")
+
+
+def _why_no_result(nb, exercise_id: str, run: runner.Run) -> str:
+    cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and exercise_id in nbs.check_ids(c.source)]
+    if not cells:
+        return f"no check cell for {exercise_id} in the notebook (deleted or changed?)"
+    index = cells[-1]
+    if index in run.not_run:
+        return f"check cell did not run: {run.not_run[index]}"
+    if index in run.errors:
+        return _failure(run.errors[index], "the check cell")
+    return "check cell did not run the check"
+
+
+def _cell_above(nb, exercise_id: str, run: runner.Run) -> str:
+    cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and exercise_id in nbs.check_ids(c.source)]
+    above = [i for i in range(cells[-1]) if nb.cells[i].cell_type == "code"] if cells else []
+    if above and above[-1] in run.errors:
+        return "; " + _failure(run.errors[above[-1]], "the cell above")
+    return ""
+
+
+def score(task: Task, nb, run: runner.Run) -> list[Row]:
+    """The rows of one executed notebook."""
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and c.source.strip() not in task.trusted)
+    flagged = sorted(set(TAMPERING.findall(code)))
+    printed = set(FAKE_PASS.findall(run.printed))
+    rows = []
+    for exercise_id, possible in task.points.items():
+        result = (run.results or {}).get(exercise_id)
+        if run.results is None:
+            status, feedback = "error", run.problem
+        elif result is None:
+            status, feedback = "error", _why_no_result(nb, exercise_id, run) + _cell_above(nb, exercise_id, run)
+        elif result[0]:
+            status, feedback = "pass", "PASS"
+        else:
+            status, feedback = "not yet", f"NOT YET: {result[1]}" + _cell_above(nb, exercise_id, run)
+        if status != "pass" and exercise_id in printed:
+            feedback += f"; a 'PASS {exercise_id}' line was printed, but the recorded check did not pass"
+        if flagged:
+            feedback += f"; review by hand: the code mentions {', '.join(x.strip() for x in flagged)}"
+        rows.append(Row(task.student, task.notebook, exercise_id, possible if status == "pass" else 0,
+                        possible, status, _one_line(feedback, 600)))
+    return rows
+
+
+def grade_task(task: Task) -> list[Row]:
+    """Grade one student's notebook; never raises."""
+    def every(status: str, feedback: str) -> list[Row]:
+        return [Row(task.student, task.notebook, i, 0, p, status, _one_line(feedback)) for i, p in task.points.items()]
+    if task.path is None:
+        return every("missing", f"notebook missing: {task.missing}")
+    try:
+        if task.path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise ValueError(f"larger than {MAX_NOTEBOOK_BYTES // 2 ** 20} MB")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.convert(nbformat.reader.reads(task.path.read_text(encoding="utf-8")), 4)
+            nbformat.validate(nb)
+    except Exception as error:
+        return every("invalid", f"not a valid notebook ({type(error).__name__}: {error})")
+    try:
+        run = asyncio.run(runner.run_notebook(nb, task.limits, task.scratch))
+        rows = score(task, nb, run)
+    except Exception as error:
+        return every("error", f"the grader failed on this notebook ({type(error).__name__}: {error})")
+    if run.memory_limit not in (None, task.limits.memory_mb * 2 ** 20) and task.limits.memory_mb > 0:
+        print(f"warning: the memory limit did not apply to {task.student}/{task.notebook}", file=sys.stderr)
+    return rows
+
+
+def grade(submissions: Path, book: Path, limits: runner.Limits, only: list[str] | None = None,
+          jobs: int = 1, stream=sys.stderr) -> list[Row]:
+    """Grade every student folder in ``submissions`` against the chapters of ``book``."""
+    from . import sandbox
+    submissions = Path(submissions)
+    students = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if not students:
+        raise FileNotFoundError(f"no student folders in {submissions}")
+    key = answer_key(book, only)
+    with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as scratch:
+        sandbox.prepare_cache(Path(scratch))
+        tasks = [Task(s.name, name, *find_submission(s, name), points, trusted, limits, Path(scratch))
+                 for s in students for name, (points, trusted) in key.items()]
+        progress, rows = Progress(len(tasks), stream), {}
+        if jobs <= 1:
+            for i, task in enumerate(tasks):
+                rows[i] = grade_task(task)
+                progress.update(f"{task.student}/{task.notebook}", rows[i])
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+            try:
+                futures = {pool.submit(grade_task, task): i for i, task in enumerate(tasks)}
+                for future in as_completed(futures):
+                    i, task = futures[future], tasks[futures[future]]
+                    try:
+                        rows[i] = future.result()
+                    except Exception:   # the worker process died (not the kernel): grade it here
+                        rows[i] = grade_task(task)
+                    progress.update(f"{task.student}/{task.notebook}", rows[i])
+            except KeyboardInterrupt:   # each worker's kernel exits when its worker does
+                for worker in list(getattr(pool, "_processes", {}).values()):
+                    worker.kill()
+                raise
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
+        progress.close()
+    return [row for i in range(len(tasks)) for row in rows[i]]

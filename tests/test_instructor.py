@@ -1,0 +1,335 @@
+"""The instructor tools: the student edition leaks nothing, the student site, the grader under attack.
+
+The grading tests run a small class made from book/01_perceptron.ipynb (its
+imports cell and its exercises, nothing else) with a 10-second cell limit: the
+answer key, the untouched student edition, and students whose notebooks hang,
+crash the kernel, exhaust the memory limit, fake a PASS, tamper with the
+results, are not JSON, or are missing.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import csv
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from lecture_code.exercises import load_all
+from lecture_code.instructor import check_book, grading, notebooks, report, runner, student_site
+from lecture_code.instructor.__main__ import main
+from lecture_code.instructor.student_edition import make_student_edition, write_student_edition
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CHAPTER = BOOK / "01_perceptron.ipynb"
+CELL_SECONDS = 10
+
+
+def solution_lines(nb) -> tuple[list[str], str]:
+    """Every line inside a solution region, and the instructor's text outside them (own parser)."""
+    inside, outside = [], []
+    for cell in nb.cells:
+        active = False
+        for line in cell.source.split("\n"):
+            if "BEGIN SOLUTION" in line:
+                active = True
+            elif "END SOLUTION" in line:
+                active = False
+            else:
+                (inside if active else outside).append(line)
+    return [x.strip() for x in inside if len(x.strip()) >= 3], "\n".join(outside)
+
+
+def leaked(lines: list[str], public: str, text: str) -> list[str]:
+    return [x for x in lines if x not in public and (x in text or json.dumps(x)[1:-1] in text)]
+
+
+# ---------------------------------------------------------------- student edition
+
+@pytest.mark.parametrize("path", notebooks.chapters(BOOK), ids=lambda p: p.name)
+def test_student_edition_of_every_chapter_holds_no_solution_line(path):
+    nb = nbformat.read(path, as_version=4)
+    lines, public = solution_lines(nb)
+    assert lines, f"{path.name} has no solution regions"
+    edition = make_student_edition(nb)
+    text = nbformat.writes(edition.nb)
+    assert not leaked(lines, public, text)
+    assert "BEGIN SOLUTION" not in text
+    assert text.count("raise NotImplementedError()") == len(notebooks.read_exercises(nb).solution_cells)
+    for exercise_id in notebooks.read_exercises(nb).ids:   # every check cell is kept
+        assert f'check(\\"{exercise_id}\\"' in text or f"check('{exercise_id}'" in text
+
+
+def test_the_placeholder_is_nbgraders_stub_indented_like_the_marker():
+    source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\ny = 1"
+    replaced, removed = notebooks.replace_regions(source, notebooks.CODE_STUB)
+    assert replaced == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n\ny = 1"
+    assert removed == ["    return 2 * x"]
+    for bad in ("### BEGIN SOLUTION\nx = 1", "### END SOLUTION", "### BEGIN SOLUTION\n### BEGIN SOLUTION"):
+        with pytest.raises(notebooks.MarkerError):
+            notebooks.solution_regions(bad)
+
+
+def planted_notebook():
+    """A notebook hiding its solution in every place an output can echo it."""
+    secret = "answer = 6 * 7 + offset"
+    cells = [
+        new_code_cell("offset = 0"),
+        new_markdown_cell("```{exercise} Six sevens (1 point)\n:label: ex-test-six\nCompute it.\n```"),
+        new_code_cell(f"### BEGIN SOLUTION\n{secret}\nprint('{secret}')\n### END SOLUTION",
+                      outputs=[new_output("stream", name="stdout", text=secret + "\n")]),
+        new_code_cell('check("ex-test-six", answer)', outputs=[new_output("stream", name="stdout", text="PASS\n")]),
+        new_code_cell("print(answer + 1)", outputs=[new_output("stream", name="stdout", text="43\n")]),
+        new_code_cell("print('later')", outputs=[new_output(
+            "display_data", data={"text/html": "<pre>answer = 6 * 7 + offset</pre>"})],
+            metadata={"note": secret, "tags": ["keep-me"]}),
+        new_markdown_cell("```{solution} ex-test-six\nThe answer is `six_sevens = 42`.\n```\nAfter."),
+        new_markdown_cell("```{solution-start} ex-test-six\n```\nGated text: forty_two = 42"),
+        new_code_cell("gated_code = 40 + 2"),
+        new_markdown_cell("```{solution-end}\n```"),
+    ]
+    cells[1].attachments = {"note.txt": {"text/plain": secret}}
+    nb = new_notebook(cells=cells, metadata={"widgets": {"state": {"value": secret}}})
+    return nb, [secret, "print('answer = 6 * 7 + offset')", "six_sevens = 42", "forty_two = 42", "gated_code = 40 + 2"]
+
+
+def test_no_solution_survives_in_outputs_metadata_attachments_or_solution_blocks():
+    nb, secrets = planted_notebook()
+    before = nbformat.writes(nb)
+    edition = make_student_edition(nb)
+    text = nbformat.writes(edition.nb)
+    assert nbformat.writes(nb) == before, "the instructor's notebook was modified"
+    assert [s for s in secrets if s in text or json.dumps(s)[1:-1] in text] == []
+    cells = edition.nb.cells
+    assert cells[2].source == "# YOUR CODE HERE\nraise NotImplementedError()" and cells[2].outputs == []
+    assert cells[3].outputs == [] and cells[4].outputs == []      # the check, and a cell reading `answer`
+    assert cells[5].metadata["tags"] == ["keep-me"] and cells[5].outputs == []
+    assert cells[6].source == "After." and len(cells) == 7        # solution blocks and the gated cell dropped
+    assert "raises-exception" in cells[2].metadata["tags"] and "raises-exception" in cells[3].metadata["tags"]
+    assert "widgets" not in edition.nb.metadata and "attachments" not in cells[1]
+
+
+def test_write_student_edition_refuses_to_overwrite_the_book(tmp_path):
+    with pytest.raises(ValueError):
+        write_student_edition(BOOK, BOOK)
+    assert main(["student-edition", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in notebooks.chapters(BOOK)]
+
+
+def test_the_book_follows_the_exercise_convention():
+    errors, _ = check_book.check_book(BOOK)
+    assert errors == []
+
+
+def test_check_book_reports_markers_nbgrader_would_not_see_and_wrong_points():
+    nb = new_notebook(cells=[
+        new_markdown_cell("```{exercise} AND (5 points)\n:label: ex-perceptron-and\n```"),
+        new_code_cell("# BEGIN SOLUTION please\nw0 = -1.5\n### END SOLUTION"),
+        new_code_cell('check("ex-perceptron-and", w0, [1, 1])')])
+    errors, warnings = check_book.check_chapter(nb, "x.ipynb", load_all())
+    assert any("is not '### BEGIN SOLUTION'" in e for e in errors)
+    assert any("says 5 points, the registry 2" in e for e in errors)
+    assert any("hide-input" in w for w in warnings)
+
+
+# ---------------------------------------------------------------- student site
+
+def test_student_site_drops_instructor_pages_and_marks_failing_cells(tmp_path):
+    root = tmp_path / "root"
+    (root / "book").mkdir(parents=True)
+    for path in [*BOOK.glob("*.md"), CHAPTER]:
+        (root / "book" / path.name).write_bytes(path.read_bytes())
+    (root / "book" / "instructors.md").write_text("# For instructors\n")
+    (root / "_config.yml").write_bytes((ROOT / "_config.yml").read_bytes())
+    toc = {"format": "jb-book", "root": "book/intro", "parts": [
+        {"numbered": True, "chapters": [{"file": "book/01_perceptron"}]},
+        {"caption": "For instructors", "chapters": [{"file": "book/instructors"}]}]}
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc))
+    out = tmp_path / "site"
+    assert main(["student-site", str(out), "--root", str(root)]) == 0
+    assert not (out / "book" / "instructors.md").exists()
+    site_toc = yaml.safe_load((out / "_toc.yml").read_text())
+    assert site_toc["parts"] == toc["parts"][:1]
+    config = yaml.safe_load((out / "_config.yml").read_text())
+    assert config["repository"]["url"] == "" and "launch_buttons" not in config
+    assert config["title"].endswith("(student edition)") and config["execute"]["execute_notebooks"] == "force"
+    nb = nbformat.read(out / "book" / "01_perceptron.ipynb", as_version=4)
+    failing = [c for c in nb.cells if "raises-exception" in c.metadata.get("tags", [])]
+    exercises = notebooks.read_exercises(nbformat.read(CHAPTER, as_version=4))
+    assert len(failing) == len(exercises.solution_cells) + len(exercises.ids) and all("remove-output" in c.metadata["tags"] for c in failing)
+    assert main(["student-site", str(out), "--root", str(root), "--repository-url",
+                 "https://github.com/course/students", "--no-execute"]) == 0
+    config = yaml.safe_load((out / "_config.yml").read_text())
+    assert config["repository"]["url"] == "https://github.com/course/students"
+    assert config["execute"]["execute_notebooks"] == "off"
+    with pytest.raises(FileExistsError):
+        student_site.write_student_site(root, root / "book")
+
+
+def test_scan_finds_a_solution_line_in_highlighted_html(tmp_path):
+    secrets = student_site.book_secrets(BOOK)
+    line = next(s for s in sorted(secrets) if "=" in s)
+    name, rest = line.split("=", 1)
+    html = f'<span class="n">{name.strip()}</span> <span class="o">=</span> {rest.strip()}'
+    (tmp_path / "page.html").write_text(f"<html><pre>{html}</pre></html>")
+    (tmp_path / "clean.html").write_text("<html>nothing here</html>")
+    assert [p.name for p, _ in student_site.scan(tmp_path, secrets)] == ["page.html"]
+
+
+# ---------------------------------------------------------------- grading
+
+def small_chapter():
+    """book/01_perceptron.ipynb cut down to its exercises, after a light imports cell."""
+    nb = nbformat.read(CHAPTER, as_version=4)
+    first = next(i for i, c in enumerate(nb.cells) if "{exercise}" in c.source)
+    nb.cells = [new_code_cell("import numpy as np\nfrom lecture_code.exercises import check")] + nb.cells[first:]
+    return nb
+
+
+def with_solution(nb, exercise_id: str, code: str):
+    """A copy of ``nb`` whose solution of ``exercise_id`` is ``code``."""
+    nb = copy.deepcopy(nb)
+    check = notebooks.read_exercises(nb).check_cells[exercise_id][0]
+    cell = nb.cells[max(i for i in range(check) if nb.cells[i].cell_type == "code")]
+    cell.source = f"### BEGIN SOLUTION\n{code}\n### END SOLUTION"
+    return nb
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("class")
+    key = small_chapter()
+    book = base / "book"
+    book.mkdir()
+    nbformat.write(key, book / CHAPTER.name)
+    blank = make_student_edition(key).nb
+    faker = with_solution(blank, "ex-perceptron-and", "print('PASS ex-perceptron-and (2/2 points)')")
+    line_check = notebooks.read_exercises(faker).check_cells["ex-perceptron-line"][0]
+    faker.cells[line_check].source = "print('PASS ex-perceptron-line (1/1 points)')"
+    crash = with_solution(key, "ex-perceptron-line", "import os\nos._exit(1)")
+    crash = with_solution(crash, "ex-perceptron-rule", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    students = {
+        "key": key, "blank": blank, "faker": faker, "crash": crash,
+        "hang": with_solution(key, "ex-perceptron-and", "while True:\n    pass"),
+        "memory": with_solution(key, "ex-perceptron-by-hand", "import numpy as np\nbig = np.empty(3 * 2**30, np.uint8)"),
+        "tamper": with_solution(blank, "ex-perceptron-line",
+                                "from lecture_code import exercises\nexercises.RESULTS['ex-perceptron-line'] = (True, None)"),
+    }
+    submissions = base / "submissions"
+    for name, nb in students.items():
+        (submissions / name / "nested").mkdir(parents=True)
+        nbformat.write(nb, submissions / name / ("nested" if name == "key" else "") / CHAPTER.name)
+    (submissions / "corrupt").mkdir()
+    (submissions / "corrupt" / CHAPTER.name).write_text('{"cells": [ this is not JSON')
+    (submissions / "missing").mkdir()
+    (submissions / "missing" / "02_activations.ipynb").write_text("{}")
+    before = digest(base)
+    out = base / "grades.csv"
+    status = main(["grade", str(submissions), "--out", str(out), "--book", str(book), "--timeout",
+                   str(CELL_SECONDS), "--memory-mb", "2048", "--jobs", "2"])
+    after = digest(base)
+    after.pop(str(out))
+    rows = list(csv.DictReader(out.open()))
+    return status, rows, before == after
+
+
+def rows_of(graded, student: str) -> dict[str, dict]:
+    return {r["exercise"]: r for r in graded[1] if r["student"] == student}
+
+
+def test_grading_writes_one_row_per_student_notebook_and_exercise(graded):
+    status, rows, untouched = graded
+    assert status == 0 and untouched, "grading must not modify the submissions or the book"
+    points = {i: e.points for i, e in load_all().items() if i.startswith("ex-perceptron")}
+    assert len(rows) == 9 * 4
+    assert {(r["exercise"], int(r["possible"])) for r in rows} == {(i, p) for i, p in points.items()}
+    assert tuple(rows[0]) == report.HEADER == tuple(f.name for f in dataclasses.fields(grading.Row))
+
+
+def test_the_answer_key_scores_full_marks(graded):
+    rows = rows_of(graded, "key")
+    assert all(r["status"] == "pass" and r["points"] == r["possible"] for r in rows.values())
+
+
+def test_the_untouched_student_edition_scores_zero_with_reasons(graded):
+    for row in rows_of(graded, "blank").values():
+        assert row["points"] == "0" and "NameError" in row["feedback"]
+        assert "the cell above raised NotImplementedError" in row["feedback"]
+
+
+def test_a_hang_costs_that_exercise_only(graded):
+    rows = rows_of(graded, "hang")
+    assert rows["ex-perceptron-and"]["points"] == "0"
+    assert f"time limit of {CELL_SECONDS} s" in rows["ex-perceptron-and"]["feedback"]
+    assert [r["status"] for e, r in rows.items() if e != "ex-perceptron-and"] == ["pass"] * 3
+
+
+def test_a_kernel_crash_costs_that_exercise_and_the_kernel_is_restarted(graded):
+    rows = rows_of(graded, "crash")
+    assert "kernel died running it (exit code 1)" in rows["ex-perceptron-line"]["feedback"]
+    assert "kernel died running it (killed by SIGKILL)" in rows["ex-perceptron-rule"]["feedback"]
+    assert rows["ex-perceptron-by-hand"]["status"] == rows["ex-perceptron-and"]["status"] == "pass"
+
+
+def test_the_memory_limit_applies_in_the_kernel(graded):
+    rows = rows_of(graded, "memory")
+    assert "MemoryError" in rows["ex-perceptron-by-hand"]["feedback"]
+    assert rows["ex-perceptron-rule"]["status"] == "pass"
+
+
+def test_a_printed_pass_earns_nothing(graded):
+    rows = rows_of(graded, "faker")
+    assert rows["ex-perceptron-and"]["points"] == "0"
+    assert "was printed, but the recorded check did not pass" in rows["ex-perceptron-and"]["feedback"]
+    assert rows["ex-perceptron-line"]["points"] == "0"
+    assert "no check cell for ex-perceptron-line" in rows["ex-perceptron-line"]["feedback"]
+
+
+def test_tampering_with_the_results_is_flagged_for_review(graded):
+    row = rows_of(graded, "tamper")["ex-perceptron-line"]
+    assert "review by hand: the code mentions RESULTS" in row["feedback"]
+
+
+def test_corrupt_and_missing_notebooks_get_their_rows(graded):
+    for row in rows_of(graded, "corrupt").values():
+        assert row["status"] == "invalid" and "NotJSONError" in row["feedback"]
+    for row in rows_of(graded, "missing").values():
+        assert row["status"] == "missing" and "notebook missing" in row["feedback"]
+
+
+def test_a_forged_grading_report_is_rejected():
+    run = runner.Run()
+    cell = new_code_cell("", outputs=[new_output("stream", name="stdout", text=(
+        'LECTURE_CODE_GRADER nonce1 {"results": {}}\nLECTURE_CODE_GRADER guess {"results": {"x": [true, null]}}\n'))])
+    runner._read_report(cell, "LECTURE_CODE_GRADER nonce1", run)
+    assert run.results is None and "tampered" in run.problem
+    assert re.search(r"print\(__MARK__", runner.GRADER_CELL)
+    assert report.summary([grading.Row("a", "n.ipynb", "ex-1", 2, 3, "pass", "PASS")]).splitlines()[1].split()[:2] == ["a", "2/3"]
+
+
+def test_tag_solutions_adds_only_the_tag_and_only_once(tmp_path):
+    before = nbformat.read(CHAPTER, as_version=4)
+    for cell in before.cells:   # as if the chapter's author had not tagged them yet
+        cell.metadata["tags"] = [t for t in cell.metadata.get("tags", []) if t not in check_book.HIDDEN]
+    nbformat.write(before, tmp_path / CHAPTER.name)
+    assert check_book.tag_solutions(tmp_path) == [tmp_path / CHAPTER.name]
+    after = nbformat.read(tmp_path / CHAPTER.name, as_version=4)
+    solutions = set(notebooks.read_exercises(before).solution_cells)
+    for index, (old, new) in enumerate(zip(before.cells, after.cells)):
+        tags = new.metadata.get("tags", [])
+        assert ("hide-input" in tags) == (index in solutions or "hide-input" in old.metadata.get("tags", []))
+        assert new.source == old.source and new.get("outputs") == old.get("outputs")
+    assert check_book.tag_solutions(tmp_path) == []
+    _, warnings = check_book.check_chapter(after, CHAPTER.name, load_all())
+    assert not [w for w in warnings if "hide-input" in w]
