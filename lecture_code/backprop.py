@@ -17,11 +17,11 @@ import math
 
 import numpy as np
 
-from . import _checks, activations, network, nonlinearity
+from . import _checks, activations, losses as _losses, network, nonlinearity
 
 __all__ = ["SLIDE_WEIGHTS", "HIDDEN_ACTIVATIONS", "sigmoid_221_example", "shallow_example",
-           "deep_mlp", "deep_gradient_norms", "max_slope", "steps_to_move",
-           "vanishing_gradient_panel"]
+           "training_costs", "counted_backprop", "deep_mlp", "deep_gradient_norms", "max_slope",
+           "steps_to_move", "vanishing_gradient_panel"]
 
 #: Deck 003's weights w1 ... w6: w1, w2 into h1; w3, w4 into h2; w5, w6 into o1.
 SLIDE_WEIGHTS = (0.14, 0.19, 0.24, 0.29, 0.35, 0.40)
@@ -147,6 +147,81 @@ def shallow_example(x: float, theta, phi, y_bar: float,
         r[f"dL_dtheta0{i}"] = r["dL_dy"] * phi[i] * r[f"a_prime_f{i}"]
         r[f"dL_dtheta{i}1"] = r[f"dL_dtheta0{i}"] * x
     return {k: float(v) for k, v in r.items()}
+
+
+def training_costs(sizes, batch_size: int) -> dict[str, int]:
+    """What one forward and one backward pass of a dense MLP store and compute, counted exactly.
+
+    For layer sizes d_0 ... d_K and a batch of n rows:
+    parameters = sum_k (d_{k-1} + 1) d_k;  stored = 2 n sum_{k>=1} d_k (every layer's Z and A);
+    forward = n sum_k d_{k-1} d_k multiply-adds (Z = A_prev W);
+    backward = n sum_k d_{k-1} d_k (dW = A_prev^T dZ) + n sum_{k>=2} d_{k-1} d_k (dA_prev = dZ W^T,
+    not needed for the input). Only the matrix products are counted; the elementwise work
+    (activations, g'(Z), biases) is of the smaller order n sum_k d_k.
+
+    Parameters
+    ----------
+    sizes : sequence of int, layer sizes ``[d_0, ..., d_K]``, input first.
+    batch_size : int, the rows n of one batch.
+
+    Returns
+    -------
+    dict with int values ``parameters, stored, forward, backward``.
+    """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
+    d = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    n = _checks.count(batch_size, "batch_size")
+    products = [a * b for a, b in zip(d[:-1], d[1:])]
+    return {"parameters": sum(p + b for p, b in zip(products, d[1:])),
+            "stored": 2 * n * sum(d[1:]),
+            "forward": n * sum(products),
+            "backward": n * sum(products) + n * sum(products[1:])}
+
+
+def counted_backprop(model: network.MLP, X, y, loss: str = "mse") -> dict:
+    """Backpropagation with every matrix product's multiply-adds counted (an m x k by k x p product: m k p).
+
+    Runs the forward pass (storing each layer's Z and A) and the backward pass
+    dZ = dA * g'(Z), dW = A_prev^T dZ, db = row sums of dZ, dA_prev = dZ W^T (skipped
+    for the first layer: nobody needs dL/dX). The model's parameters and caches are
+    not touched.
+
+    Parameters
+    ----------
+    model : MLP; X : (n, d_0) inputs; y : (n, d_K) targets; loss : a name from ``losses``.
+
+    Returns
+    -------
+    dict with ``loss`` (float), ``grads`` (list ``[dW1, db1, dW2, ...]`` like ``model.gradients()``),
+    ``stored`` (numbers in all Z and A), ``forward`` and ``backward`` (multiply-adds).
+    """
+    if not isinstance(model, network.MLP):
+        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
+    loss_fn = _losses.get(loss)
+    X = _checks.as_matrix(X, "X", columns=model.sizes[0])
+    Y = _checks.as_matrix(y, "y", columns=model.sizes[-1])
+    _checks.same_rows(X, Y, "X", "y")
+    count = {"forward": 0, "backward": 0}
+
+    def matmul(a, b, phase):
+        count[phase] += a.shape[0] * a.shape[1] * b.shape[1]
+        return a @ b
+
+    cache, A = [], X
+    for layer in model.layers:
+        Z = matmul(A, layer.params["W"], "forward") + layer.params["b"]
+        cache.append((A, Z, layer.activation.forward(Z)))
+        A = cache[-1][2]
+    dA, grads = loss_fn.kernel_grad(A, Y), []
+    for k in range(len(model.layers) - 1, -1, -1):
+        (A_prev, Z, A_k), layer = cache[k], model.layers[k]
+        dZ = layer.activation.backward(Z, A_k, dA)
+        grads[:0] = [matmul(A_prev.T, dZ, "backward"), dZ.sum(axis=0)]
+        if k > 0:
+            dA = matmul(dZ, layer.params["W"].T, "backward")
+    return {"loss": float(loss_fn.kernel(A, Y)), "grads": grads,
+            "stored": sum(Z.size + A_k.size for _, Z, A_k in cache), **count}
 
 
 def deep_mlp(depth: int, activation: str = "sigmoid", *, rng: np.random.Generator,

@@ -18,7 +18,8 @@ from . import _checks, losses as _losses, optimizers
 from .network import MLP
 
 __all__ = ["Surface", "SURFACES", "get", "run", "gradient_descent", "directional_slopes",
-           "gradient_noise", "unit_direction", "loss_slice", "path_panel"]
+           "noisy_descent", "settle", "escape_fraction", "gradient_noise", "unit_direction",
+           "loss_slice", "path_panel"]
 
 
 def bowl(w):
@@ -175,6 +176,78 @@ def directional_slopes(f: Callable, w, angles) -> np.ndarray:
     angles = _checks.as_array(angles, "angles", ndim=1)
     u, h = np.column_stack([np.cos(angles), np.sin(angles)]), 1e-6
     return (np.asarray(f(w + h * u)) - np.asarray(f(w - h * u))) / (2 * h)
+
+
+def noisy_descent(surface, lr: float, noise: float, steps: int, *, rng: np.random.Generator,
+                  runs: int = 1, start=None) -> np.ndarray:
+    """Descent on noisy gradients: w <- w - lr (grad f(w) + noise xi), xi ~ N(0, I) fresh each step.
+
+    A stand-in for minibatch gradient descent, whose gradient is the full gradient
+    plus a random error; ``noise = 0`` is plain (full-batch) gradient descent.
+    ``runs`` walkers start together and draw independent noise, one
+    ``rng.standard_normal((runs, 2))`` per step.
+
+    Parameters
+    ----------
+    surface : a :class:`Surface` or its name.
+    lr, noise : float, the learning rate (> 0) and the noise's standard deviation per coordinate (>= 0).
+    steps, runs : int, steps (>= 0) and walkers (>= 1).
+    rng : numpy.random.Generator; start : (2,) first point (default: the surface's ``start``).
+
+    Returns
+    -------
+    paths : (steps + 1, runs, 2) array, ``paths[t, r]`` = walker r after t steps.
+    """
+    surface = get(surface)
+    lr, noise = _checks.positive(lr, "lr"), _checks.positive(noise, "noise", allow_zero=True)
+    steps, runs = _checks.count(steps, "steps", minimum=0), _checks.count(runs, "runs")
+    rng = _checks.generator(rng)
+    paths = np.empty((steps + 1, runs, 2))
+    paths[0] = _point(surface.start if start is None else start, "start")
+    for t in range(steps):
+        g = surface.grad(paths[t]) + noise * rng.standard_normal((runs, 2))
+        paths[t + 1] = paths[t] - lr * g
+    return paths
+
+
+def settle(surface, w, lr: float = 0.02, steps: int = 1000) -> np.ndarray:
+    """Where plain gradient descent from each point of ``w`` ends: the bottom of its basin.
+
+    Parameters
+    ----------
+    surface : a :class:`Surface` or its name; w : (2,) or (m, 2) starting points.
+    lr, steps : the learning rate (> 0) and number of steps of plain descent.
+
+    Returns
+    -------
+    Array shaped like ``w``: the points after ``steps`` steps w <- w - lr grad f(w).
+    """
+    surface = get(surface)
+    w = _checks.as_array(w, "w", ndim=(1, 2))
+    if w.shape[-1] != 2:
+        raise ValueError(f"w must hold points (w1, w2) in its last axis, got shape {w.shape}")
+    lr, steps = _checks.positive(lr, "lr"), _checks.count(steps, "steps", minimum=0)
+    for _ in range(steps):
+        w = w - lr * surface.grad(w)
+    return w
+
+
+def escape_fraction(surface, lr: float, noise: float, steps: int, *, rng: np.random.Generator,
+                    runs: int = 50, start=None, tol: float = 0.1) -> float:
+    """Share of ``runs`` noisy walkers that end in the global minimum's basin.
+
+    Each walker takes ``steps`` steps of :func:`noisy_descent`; then the noise is
+    switched off and :func:`settle` lets plain descent finish. A walker counts as
+    escaped when it settles within ``tol`` of ``surface.minimum``. See chapter 5.
+
+    Returns
+    -------
+    float, a multiple of 1 / runs between 0 and 1.
+    """
+    tol = _checks.positive(tol, "tol")
+    paths = noisy_descent(surface, lr, noise, steps, rng=rng, runs=runs, start=start)
+    ends = settle(surface, paths[-1])
+    return float(np.mean(np.linalg.norm(ends - np.array(get(surface).minimum), axis=1) < tol))
 
 
 def _model(model) -> MLP:

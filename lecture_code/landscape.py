@@ -24,7 +24,8 @@ import numpy as np
 from . import _checks, losses as _losses
 from .network import MLP
 
-__all__ = ["loss_surface", "parameter_index", "model_loss_fn", "grid_minimum"]
+__all__ = ["loss_surface", "parameter_index", "model_loss_fn", "grid_minimum", "n_parameters",
+           "grid_evaluations"]
 
 
 def _grid(values, name: str) -> np.ndarray:
@@ -177,3 +178,43 @@ def grid_minimum(J, w_grid_1, w_grid_2) -> tuple[float, float, float]:
                          f"({w2.size}, {w1.size}), got {J.shape}")
     i, j = np.unravel_index(np.argmin(J), J.shape)
     return float(w1[j]), float(w2[i]), float(J[i, j])
+
+
+def n_parameters(sizes) -> int:
+    """Weights and biases of a dense MLP with layer sizes ``[d_0, ..., d_K]``: sum_k (d_{k-1} + 1) d_k.
+
+    The same number as ``MLP(sizes).n_parameters()``, without building the network:
+    ``[2, 16, 16, 1]`` has 2*16 + 16 + 16*16 + 16 + 16*1 + 1 = 337.
+
+    Parameters
+    ----------
+    sizes : sequence of int, at least two layer sizes, input first, each >= 1.
+
+    Returns
+    -------
+    int
+    """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
+    sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    return sum((d_in + 1) * d_out for d_in, d_out in zip(sizes[:-1], sizes[1:]))
+
+
+def grid_evaluations(n_parameters: int, values_per_parameter: int = 10) -> int:
+    """Loss evaluations of a brute-force grid search: m ** p for m values of each of p parameters.
+
+    Returned as an exact Python integer (``grid_evaluations(337)`` is 10**337, far
+    beyond float64's 1.8e308), so its number of digits can be counted.
+
+    Parameters
+    ----------
+    n_parameters : int >= 1, the number of parameters p searched over.
+    values_per_parameter : int >= 1, the grid values m tried for each.
+
+    Returns
+    -------
+    int
+    """
+    p = _checks.count(n_parameters, "n_parameters")
+    m = _checks.count(values_per_parameter, "values_per_parameter")
+    return m ** p

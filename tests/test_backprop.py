@@ -190,3 +190,82 @@ def test_panel_renders_every_extreme():
         for activation in panel.controls["activation"].extremes():
             png, message = panel.render(depth=depth, activation=activation)
             assert message is None and png.startswith(b"\x89PNG")
+
+
+COST_CASES = [([2, 16, 16, 1], 32, "tanh", "sigmoid", "bce"), ([3, 5, 4, 2], 7, "relu", "linear", "mse"),
+              ([4, 16, 16, 8, 3], 20, "sigmoid", "softmax", "cce"), ([2, 1], 5, "relu", "sigmoid", "mse")]
+
+
+def cost_problem(sizes, n, hidden, output, loss, seed=0):
+    rng = np.random.default_rng(seed)
+    model = network.MLP(sizes, hidden, output, rng=rng)
+    model.set_parameters([p + 0.1 * rng.normal(size=p.shape) for p in model.parameters()])
+    X = rng.normal(size=(n, sizes[0]))
+    if loss == "cce":
+        y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=n)]
+    else:
+        y = rng.uniform(size=(n, sizes[-1])) if loss == "bce" else rng.normal(size=(n, sizes[-1]))
+    return model, X, y
+
+
+@pytest.mark.parametrize("sizes, n, hidden, output, loss", COST_CASES)
+def test_counted_backprop_gives_the_mlp_gradients_and_the_closed_form_counts(sizes, n, hidden,
+                                                                            output, loss):
+    model, X, y = cost_problem(sizes, n, hidden, output, loss)
+    before = model.flat_params.copy()
+    run = backprop.counted_backprop(model, X, y, loss)
+    value = model.loss_and_grads(X, y, loss, training=False)
+    assert run["loss"] == pytest.approx(value, rel=1e-13)
+    for ours, theirs in zip(run["grads"], model.gradients(), strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-11, atol=1e-15)
+    np.testing.assert_array_equal(model.flat_params, before)
+    costs = backprop.training_costs(sizes, n)
+    assert {k: run[k] for k in ("stored", "forward", "backward")} == \
+        {k: costs[k] for k in ("stored", "forward", "backward")}
+    assert costs["parameters"] == model.n_parameters()
+    assert costs["stored"] == sum(layer.Z.size + layer.A.size for layer in model.layers)
+
+
+@pytest.mark.parametrize("sizes, n", [([2, 16, 16, 1], 32), ([784, 256, 256, 10], 8), ([3, 5], 4)])
+def test_training_costs_match_torchs_flop_counter(sizes, n):
+    from torch.utils.flop_counter import FlopCounterMode
+    layers = []
+    for d_in, d_out in zip(sizes[:-1], sizes[1:]):
+        layers += [torch.nn.Linear(d_in, d_out), torch.nn.Tanh()]
+    model = torch.nn.Sequential(*layers[:-1])
+    X = torch.randn(n, sizes[0])
+    with FlopCounterMode(display=False) as forward:
+        out = model(X)
+    with FlopCounterMode(display=False) as backward:
+        out.sum().backward()
+    costs = backprop.training_costs(sizes, n)
+    assert forward.get_total_flops() == 2 * costs["forward"]        # a multiply-add is 2 flops
+    assert backward.get_total_flops() == 2 * costs["backward"]
+
+
+def test_training_costs_by_hand_and_the_two_ratios():
+    c = backprop.training_costs([2, 16, 16, 1], 32)
+    assert c == {"parameters": 337, "stored": 2 * 32 * 33,
+                 "forward": 32 * (32 + 256 + 16), "backward": 32 * (32 + 256 + 16) + 32 * (256 + 16)}
+    for sizes in ([2, 16, 16, 1], [784, 256, 256, 10], [10, 10]):
+        c = backprop.training_costs(sizes, 16)
+        assert c["forward"] <= c["backward"] <= 2 * c["forward"]    # backward: 1 to 2 forwards
+        assert backprop.training_costs(sizes, 32)["stored"] == 2 * c["stored"]   # linear in n
+        assert backprop.training_costs(sizes, 32)["parameters"] == c["parameters"]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: backprop.training_costs([2], 4), "sizes"),
+    (lambda: backprop.training_costs([2, 0, 1], 4), r"sizes\[1\]"),
+    (lambda: backprop.training_costs([2, 1], 0), "batch_size"),
+    (lambda: backprop.counted_backprop("net", np.ones((2, 2)), np.ones((2, 1))), "model"),
+    (lambda: backprop.counted_backprop(network.MLP([2, 1], rng=np.random.default_rng(0)),
+                                       np.ones((2, 3)), np.ones((2, 1))), "X"),
+    (lambda: backprop.counted_backprop(network.MLP([2, 1], rng=np.random.default_rng(0)),
+                                       np.ones((2, 2)), np.ones((3, 1))), "rows"),
+    (lambda: backprop.counted_backprop(network.MLP([2, 1], rng=np.random.default_rng(0)),
+                                       np.ones((2, 2)), np.ones((2, 1)), "hinge"), "loss"),
+])
+def test_cost_functions_reject_bad_arguments(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

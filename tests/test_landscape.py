@@ -152,3 +152,34 @@ def test_grid_minimum_finds_the_lowest_point():
 def test_grid_minimum_checks_the_shape():
     with pytest.raises(ValueError, match="shape"):
         landscape.grid_minimum(np.zeros((3, 2)), [0, 1, 2], [0, 1])
+
+
+@pytest.mark.parametrize("sizes", [[2, 1], [2, 3, 1], [2, 16, 16, 1], [4, 16, 16, 8, 3]])
+def test_n_parameters_counts_what_an_mlp_holds(sizes):
+    model = network.MLP(sizes, rng=np.random.default_rng(0))
+    assert landscape.n_parameters(sizes) == model.n_parameters() == model.flat_params.size
+    assert landscape.n_parameters((2, 16, 16, 1)) == 337
+
+
+def test_grid_evaluations_is_the_exact_size_of_the_grid():
+    w1, w2, w3 = np.linspace(0, 1, 4), np.linspace(0, 1, 4), np.linspace(0, 1, 4)
+    calls = []
+    landscape.loss_surface(lambda a, b: calls.append((a, b)) or 0.0, w1, w2)
+    assert len(calls) == landscape.grid_evaluations(2, 4) == 16
+    assert len(np.array(np.meshgrid(w1, w2, w3)).reshape(3, -1).T) == landscape.grid_evaluations(3, 4)
+    big = landscape.grid_evaluations(337)               # an exact integer, not a float
+    assert isinstance(big, int) and big == 10 ** 337 and len(str(big)) == 338
+    assert landscape.grid_evaluations(5, 1) == 1
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: landscape.n_parameters([2]), "sizes"),
+    (lambda: landscape.n_parameters("21"), "sizes"),
+    (lambda: landscape.n_parameters([2, 0, 1]), r"sizes\[1\]"),
+    (lambda: landscape.n_parameters([2, 1.5]), r"sizes\[1\]"),
+    (lambda: landscape.grid_evaluations(0), "n_parameters"),
+    (lambda: landscape.grid_evaluations(3, 2.0), "values_per_parameter"),
+])
+def test_counts_reject_bad_input(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
