@@ -1,9 +1,12 @@
-"""Gradient descent on pictures: 2-D test surfaces, optimizer paths and loss-landscape slices.
+"""Gradient descent on pictures: 2-D test surfaces, the lectures' algorithm and optimizer paths.
 
 A surface ``f(w)``, ``w = (w1, w2)``, stands next to its gradient ``grad(w)``; both
 take any array whose last axis has length 2. :func:`run` walks a surface with an
 optimizer of :mod:`lecture_code.optimizers`; :func:`gradient_descent` is the
-lectures' five-line algorithm; the last functions slice a real network's loss.
+lectures' five-line algorithm; :func:`path_panel` redraws a path live as the
+learning rate changes. Noisy, minibatch-like descent on these surfaces is in
+:mod:`lecture_code.stochastic`; slices through a real network's loss are in
+:mod:`lecture_code.slices`.
 
 See chapter 5 (gradient descent).
 """
@@ -14,12 +17,10 @@ from typing import Callable
 
 import numpy as np
 
-from . import _checks, losses as _losses, optimizers
-from .network import MLP
+from . import _checks, optimizers
 
 __all__ = ["Surface", "SURFACES", "get", "run", "gradient_descent", "directional_slopes",
-           "noisy_descent", "settle", "escape_fraction", "gradient_noise", "unit_direction",
-           "loss_slice", "path_panel"]
+           "path_panel"]
 
 
 def bowl(w):
@@ -177,151 +178,6 @@ def directional_slopes(f: Callable, w, angles) -> np.ndarray:
     u, h = np.column_stack([np.cos(angles), np.sin(angles)]), 1e-6
     return (np.asarray(f(w + h * u)) - np.asarray(f(w - h * u))) / (2 * h)
 
-
-def noisy_descent(surface, lr: float, noise: float, steps: int, *, rng: np.random.Generator,
-                  runs: int = 1, start=None) -> np.ndarray:
-    """Descent on noisy gradients: w <- w - lr (grad f(w) + noise xi), xi ~ N(0, I) fresh each step.
-
-    A stand-in for minibatch gradient descent, whose gradient is the full gradient
-    plus a random error; ``noise = 0`` is plain (full-batch) gradient descent.
-    ``runs`` walkers start together and draw independent noise, one
-    ``rng.standard_normal((runs, 2))`` per step.
-
-    Parameters
-    ----------
-    surface : a :class:`Surface` or its name.
-    lr, noise : float, the learning rate (> 0) and the noise's standard deviation per coordinate (>= 0).
-    steps, runs : int, steps (>= 0) and walkers (>= 1).
-    rng : numpy.random.Generator; start : (2,) first point (default: the surface's ``start``).
-
-    Returns
-    -------
-    paths : (steps + 1, runs, 2) array, ``paths[t, r]`` = walker r after t steps.
-    """
-    surface = get(surface)
-    lr, noise = _checks.positive(lr, "lr"), _checks.positive(noise, "noise", allow_zero=True)
-    steps, runs = _checks.count(steps, "steps", minimum=0), _checks.count(runs, "runs")
-    rng = _checks.generator(rng)
-    paths = np.empty((steps + 1, runs, 2))
-    paths[0] = _point(surface.start if start is None else start, "start")
-    for t in range(steps):
-        g = surface.grad(paths[t]) + noise * rng.standard_normal((runs, 2))
-        paths[t + 1] = paths[t] - lr * g
-    return paths
-
-
-def settle(surface, w, lr: float = 0.02, steps: int = 1000) -> np.ndarray:
-    """Where plain gradient descent from each point of ``w`` ends: the bottom of its basin.
-
-    Parameters
-    ----------
-    surface : a :class:`Surface` or its name; w : (2,) or (m, 2) starting points.
-    lr, steps : the learning rate (> 0) and number of steps of plain descent.
-
-    Returns
-    -------
-    Array shaped like ``w``: the points after ``steps`` steps w <- w - lr grad f(w).
-    """
-    surface = get(surface)
-    w = _checks.as_array(w, "w", ndim=(1, 2))
-    if w.shape[-1] != 2:
-        raise ValueError(f"w must hold points (w1, w2) in its last axis, got shape {w.shape}")
-    lr, steps = _checks.positive(lr, "lr"), _checks.count(steps, "steps", minimum=0)
-    for _ in range(steps):
-        w = w - lr * surface.grad(w)
-    return w
-
-
-def escape_fraction(surface, lr: float, noise: float, steps: int, *, rng: np.random.Generator,
-                    runs: int = 50, start=None, tol: float = 0.1) -> float:
-    """Share of ``runs`` noisy walkers that end in the global minimum's basin.
-
-    Each walker takes ``steps`` steps of :func:`noisy_descent`; then the noise is
-    switched off and :func:`settle` lets plain descent finish. A walker counts as
-    escaped when it settles within ``tol`` of ``surface.minimum``. See chapter 5.
-
-    Returns
-    -------
-    float, a multiple of 1 / runs between 0 and 1.
-    """
-    tol = _checks.positive(tol, "tol")
-    paths = noisy_descent(surface, lr, noise, steps, rng=rng, runs=runs, start=start)
-    ends = settle(surface, paths[-1])
-    return float(np.mean(np.linalg.norm(ends - np.array(get(surface).minimum), axis=1) < tol))
-
-
-def _model(model) -> MLP:
-    if not isinstance(model, MLP):
-        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    return model
-
-
-def _data(model: MLP, X, y):
-    """Checked ``(X, Y)`` for ``model``: ``(n, d_in)`` inputs and ``(n, d_out)`` targets."""
-    X = _checks.as_matrix(X, "X", columns=_model(model).sizes[0])
-    Y = _checks.as_matrix(y, "y", columns=model.sizes[-1])
-    _checks.same_rows(X, Y, "X", "y")
-    return X, Y
-
-
-def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generator,
-                   loss: str = "bce", draws: int = 100) -> float:
-    """How far a minibatch gradient strays: mean over draws of |g_B - g| / |g|.
-
-    ``g`` is the gradient on all of ``(X, y)`` (``(n, d_in)``, ``(n, d_out)``), ``g_B``
-    on ``batch_size`` rows drawn without replacement; 0 when that is all n rows.
-    """
-    loss_fn, (X, Y) = _losses.get(loss), _data(model, X, y)
-    batch, rng = min(_checks.count(batch_size, "batch_size"), len(X)), _checks.generator(rng)
-
-    def gradient(rows):
-        model._loss_and_grads(X[rows], Y[rows], loss_fn, training=False)
-        return model.flat_grads.copy()
-    full = gradient(slice(None))
-    errors = [np.linalg.norm(gradient(rng.choice(len(X), batch, replace=False)) - full)
-              for _ in range(_checks.count(draws, "draws"))]
-    return float(np.mean(errors) / np.linalg.norm(full))
-
-
-def unit_direction(model: MLP, rng: np.random.Generator) -> np.ndarray:
-    """A random direction in parameter space, scaled unit by unit (Li et al., 2018).
-
-    Column j of each layer's W (the weights into unit j) gets the length of
-    column j of the model's W; biases get 0. Returns a flat vector ordered
-    like ``model.flat_params``.
-    """
-    _checks.generator(rng)
-    parts = []
-    for layer in _model(model).layers:
-        W = layer.params["W"]
-        d = rng.standard_normal(W.shape)
-        d *= np.linalg.norm(W, axis=0) / np.linalg.norm(d, axis=0)
-        parts += [d.ravel(), np.zeros(layer.params["b"].size)]
-    return np.concatenate(parts)
-
-
-def loss_slice(model: MLP, X, y, directions, coefs, *, loss: str = "bce", origin=None) -> np.ndarray:
-    """L(origin + sum_k c_k d_k) for every row c of ``coefs``: the loss on a slice.
-
-    ``directions`` is ``(k, p)``: k directions in the model's flat parameter
-    space (p numbers, ordered like ``model.flat_params``); ``coefs`` is ``(m, k)``;
-    ``origin`` ``(p,)`` defaults to the current parameters. Returns the ``(m,)``
-    losses and leaves the model's parameters unchanged.
-    """
-    loss_fn, (X, Y) = _losses.get(loss), _data(model, X, y)
-    flat, saved = model.flat_params, model.flat_params.copy()
-    D = _checks.as_array(directions, "directions", ndim=2)
-    C = _checks.as_array(coefs, "coefs", ndim=2)
-    origin = saved if origin is None else _checks.as_array(origin, "origin", ndim=1)
-    if D.shape[1] != flat.size or origin.size != flat.size or C.shape[1] != D.shape[0]:
-        raise ValueError(f"directions must be (k, {flat.size}), coefs (m, k) and origin "
-                         f"({flat.size},); got {D.shape}, {C.shape}, {origin.shape}")
-    values = np.empty(len(C))
-    for i, c in enumerate(C):
-        flat[:] = origin + c @ D
-        values[i] = loss_fn.kernel(model._forward(X), Y)
-    flat[:] = saved
-    return values
 
 
 def path_panel(steps: int = 100):

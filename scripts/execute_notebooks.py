@@ -27,6 +27,9 @@ def execute(path: str, timeout: int = 300) -> float:
     for cell in notebook.cells:      # run timestamps and editor hints are not content
         for key in NOISE:
             cell.metadata.pop(key, None)
+    # Live widgets need a kernel and the site shows each panel's kernel-free
+    # version, so the widgets' saved state would only add noise to every diff.
+    notebook.metadata.pop("widgets", None)
     nbformat.write(notebook, path)
     return elapsed
 

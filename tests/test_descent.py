@@ -1,10 +1,11 @@
+"""descent: the 2-D surfaces against torch autograd, optimizer paths, the lectures' algorithm, the panel."""
 import warnings
 
 import numpy as np
 import pytest
 import torch
 
-from lecture_code import datasets, descent, gradcheck, network, optimizers, training
+from lecture_code import descent, gradcheck, optimizers
 
 NAMES = tuple(descent.SURFACES)
 
@@ -154,70 +155,6 @@ def test_directional_slopes_are_the_gradient_dotted_with_the_direction():
     assert slopes.max() == pytest.approx(np.linalg.norm(g), rel=1e-5)
 
 
-def small_problem(seed=0, n=64):
-    rng = np.random.default_rng(seed)
-    X, y = datasets.moons(n, rng=rng, noise=0.2)
-    return network.MLP([2, 8, 1], rng=rng), X, y
-
-
-def test_gradient_noise_is_a_mean_relative_deviation_that_shrinks_with_the_batch():
-    model, X, y = small_problem()
-    assert descent.gradient_noise(model, X, y, 64, rng=np.random.default_rng(0)) < 1e-14
-    noise = [descent.gradient_noise(model, X, y, b, rng=np.random.default_rng(0), draws=200)
-             for b in (1, 4, 16)]
-    assert noise[0] > noise[1] > noise[2] > 0
-    rng, Y = np.random.default_rng(1), y[:, None].astype(float)
-    model.loss_and_grads(X, Y, "bce")
-    full = model.flat_grads.copy()
-    manual = []
-    for _ in range(5):
-        rows = rng.choice(64, 4, replace=False)
-        model.loss_and_grads(X[rows], Y[rows], "bce")
-        manual.append(np.linalg.norm(model.flat_grads - full))
-    got = descent.gradient_noise(model, X, y, 4, rng=np.random.default_rng(1), draws=5)
-    assert got == pytest.approx(np.mean(manual) / np.linalg.norm(full), rel=1e-12)
-
-
-def test_unit_direction_has_the_length_of_each_unit_and_no_bias():
-    model, _, _ = small_problem()
-    d = descent.unit_direction(model, np.random.default_rng(0))
-    assert d.shape == (model.n_parameters(),)
-    offset = 0
-    for layer in model.layers:
-        W, b = layer.params["W"], layer.params["b"]
-        block = d[offset:offset + W.size].reshape(W.shape)
-        np.testing.assert_allclose(np.linalg.norm(block, axis=0), np.linalg.norm(W, axis=0),
-                                   rtol=1e-13)
-        assert not np.allclose(block, W)
-        offset += W.size
-        np.testing.assert_array_equal(d[offset:offset + b.size], 0.0)
-        offset += b.size
-
-
-def test_loss_slice_evaluates_the_loss_at_shifted_parameters_and_restores_them():
-    model, X, y = small_problem()
-    before = model.flat_params.copy()
-    d = descent.unit_direction(model, np.random.default_rng(0))
-    values = descent.loss_slice(model, X, y, [d], [[0.0], [0.5]])
-    np.testing.assert_array_equal(model.flat_params, before)
-    assert values[0] == pytest.approx(model.loss_and_grads(X, y, "bce", training=False), rel=1e-14)
-    model.flat_params[:] = before + 0.5 * d
-    assert values[1] == pytest.approx(model.loss_and_grads(X, y, "bce", training=False), rel=1e-14)
-    origin = np.zeros_like(before)
-    at_origin = descent.loss_slice(model, X, y, [d], [[0.0]], origin=origin)
-    assert at_origin[0] == pytest.approx(np.log(2), rel=1e-12)     # zero weights: p = 0.5
-
-
-def test_loss_slice_along_training_reaches_the_trained_loss():
-    model, X, y = small_problem()
-    start = model.flat_params.copy()
-    training.train(model, X, y, optimizer="adam", lr=0.05, epochs=50, rng=np.random.default_rng(0))
-    end = model.flat_params.copy()
-    line = descent.loss_slice(model, X, y, [end - start], [[0.0], [1.0]], origin=start)
-    trained = model.loss_and_grads(X, y, "bce", training=False)
-    assert line[1] == pytest.approx(trained, rel=1e-14) and line[0] > line[1]
-
-
 @pytest.mark.parametrize("bad, match", [
     (dict(start=[1.0, 2.0, 3.0]), "start"), (dict(start=[np.nan, 1.0]), "start"),
     (dict(steps=-1), "steps"), (dict(surface="banana"), "surface"),
@@ -228,10 +165,7 @@ def test_run_rejects_bad_arguments(bad, match):
         descent.run(**args)
 
 
-def test_loss_slice_and_slopes_reject_bad_shapes():
-    model, X, y = small_problem()
-    with pytest.raises(ValueError, match="directions"):
-        descent.loss_slice(model, X, y, [np.zeros(3)], [[1.0]])
+def test_directional_slopes_reject_a_point_that_is_not_two_numbers():
     with pytest.raises(ValueError, match="w"):
         descent.directional_slopes(descent.bowl, [1.0], [0.0])
 
@@ -248,71 +182,3 @@ def test_path_panel_renders_every_extreme_of_every_control():
             for value in lr.extremes():
                 png, message = panel.render(lr=value, optimizer=optimizer, surface=surface)
                 assert message is None and png.startswith(b"\x89PNG")
-
-
-def test_model_functions_reject_what_is_not_an_mlp():
-    _, X, y = small_problem()
-    for call in (lambda: descent.gradient_noise("net", X, y, 4, rng=np.random.default_rng(0)),
-                 lambda: descent.unit_direction(None, np.random.default_rng(0)),
-                 lambda: descent.loss_slice([1, 2], X, y, [[1.0]], [[0.0]])):
-        with pytest.raises(ValueError, match="model"):
-            call()
-    model, _, _ = small_problem()
-    with pytest.raises(ValueError, match="y"):
-        descent.gradient_noise(model, X, y[:10], 4, rng=np.random.default_rng(0))
-
-
-def test_noisy_descent_without_noise_is_plain_descent_for_every_walker():
-    rng = np.random.default_rng(0)
-    paths = descent.noisy_descent("two_minima", 0.02, 0.0, 100, rng=rng, runs=3)
-    plain = descent.run("sgd", "two_minima", steps=100, lr=0.02)
-    assert paths.shape == (101, 3, 2)
-    for r in range(3):
-        np.testing.assert_allclose(paths[:, r], plain, rtol=0, atol=1e-15)
-
-
-def test_noisy_descent_adds_the_generators_noise_to_each_gradient():
-    s = descent.get("ravine")
-    paths = descent.noisy_descent(s, 0.1, 0.5, 20, rng=np.random.default_rng(7), runs=4,
-                                  start=[1.0, -1.0])
-    rng, w = np.random.default_rng(7), np.tile([1.0, -1.0], (4, 1))
-    for t in range(20):
-        w = w - 0.1 * (s.grad(w) + 0.5 * rng.standard_normal((4, 2)))
-        np.testing.assert_array_equal(paths[t + 1], w)
-    assert not np.allclose(paths[-1, 0], paths[-1, 1])          # independent noise per walker
-
-
-def test_settle_ends_at_the_bottom_of_each_basin():
-    s = descent.get("two_minima")
-    ends = descent.settle(s, [[4.0, 3.0], [0.5, -0.5], [3.0, 0.9]])
-    np.testing.assert_allclose(ends[0], [2.809, 0.747], atol=1e-3)   # the pit
-    np.testing.assert_allclose(ends[1], [0.0, 0.0], atol=1e-4)       # the global minimum
-    np.testing.assert_allclose(ends[2], ends[0], atol=1e-6)
-    assert descent.settle(s, [0.5, -0.5]).shape == (2,)
-
-
-def test_plain_descent_stays_in_the_false_minimum_and_noise_lets_walkers_escape():
-    s = descent.get("two_minima")
-    fractions = {noise: descent.escape_fraction(s, 0.02, noise, 300, rng=np.random.default_rng(0))
-                 for noise in (0.0, 1.0, 4.0)}
-    assert fractions[0.0] == 0.0 and fractions[1.0] == 0.0     # too little noise: all stay
-    assert fractions[4.0] >= 0.9
-    assert (fractions[4.0] * 50) % 1 == 0                      # a count out of 50 walkers
-    same = descent.escape_fraction(s, 0.02, 4.0, 300, rng=np.random.default_rng(0))
-    assert same == fractions[4.0]
-
-
-@pytest.mark.parametrize("call, match", [
-    (lambda: descent.noisy_descent("bowl", 0.1, -1.0, 5, rng=np.random.default_rng(0)), "noise"),
-    (lambda: descent.noisy_descent("bowl", 0.0, 1.0, 5, rng=np.random.default_rng(0)), "lr"),
-    (lambda: descent.noisy_descent("bowl", 0.1, 1.0, 5, rng=0), "rng"),
-    (lambda: descent.noisy_descent("bowl", 0.1, 1.0, 5, rng=np.random.default_rng(0), runs=0), "runs"),
-    (lambda: descent.noisy_descent("bowl", 0.1, 1.0, 5, rng=np.random.default_rng(0),
-                                   start=[1.0]), "start"),
-    (lambda: descent.settle("bowl", [[1.0, 2.0, 3.0]]), "w"),
-    (lambda: descent.settle("bowl", [1.0, 2.0], steps=-1), "steps"),
-    (lambda: descent.escape_fraction("bowl", 0.1, 1.0, 5, rng=np.random.default_rng(0), tol=0), "tol"),
-])
-def test_noisy_functions_reject_bad_arguments(call, match):
-    with pytest.raises(ValueError, match=match):
-        call()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import backprop, network
+from .. import backprop, network, vanishing
 from . import exercise
 
 
@@ -98,7 +98,7 @@ def sigmoid_neuron(dL_dw, dL_db):
 @exercise("ex-backprop-vanishing-depth", points=1)
 def vanishing_depth(layers):
     """Fewest sigmoid layers k with (max sigma')^k below the slide's gradient 1e-10."""
-    slope, k = backprop.max_slope("sigmoid"), 1
+    slope, k = vanishing.max_slope("sigmoid"), 1
     while slope ** k >= 1e-10:
         k += 1
     if layers == k:
