@@ -63,7 +63,7 @@ PIT, PIT_DEPTH, PIT_WIDTH = np.array([3.0, 0.95]), 1.5, 0.4
 
 
 def two_minima(w):
-    """f(w) = 0.25 w1^2 + w2^2 - 1.5 exp(-|w - p|^2 / (2 s^2)), p = (3, 0.95), s = 0.4.
+    """``f(w) = 0.25 w1^2 + w2^2 - 1.5 exp(-|w - p|^2 / (2 s^2))``, p = (3, 0.95), s = 0.4.
 
     A wide bowl (global minimum at the origin, to 1e-11) with a narrow pit: a
     false local minimum near (2.81, 0.75), about 1.35 higher."""
@@ -73,7 +73,7 @@ def two_minima(w):
 
 
 def two_minima_grad(w):
-    """grad f = (0.5 w1, 2 w2) + 1.5 exp(-|w - p|^2 / (2 s^2)) (w - p) / s^2."""
+    """``grad f = (0.5 w1, 2 w2) + 1.5 exp(-|w - p|^2 / (2 s^2)) (w - p) / s^2``."""
     w = np.asarray(w, dtype=np.float64)
     d = w - PIT
     pull = PIT_DEPTH * np.exp(-(d ** 2).sum(axis=-1) / (2 * PIT_WIDTH ** 2)) / PIT_WIDTH ** 2

@@ -49,7 +49,7 @@ def polynomial_fit(x, y, degree: int) -> np.ndarray:
 
 
 def holdout_error(x, y, degree: int, held_out: int):
-    """Fit on every point but ``held_out``; the error is |p(x_h) - y_h| at the point left out.
+    """Fit on every point but ``held_out``; the error is ``|p(x_h) - y_h|`` at the point left out.
 
     Returns
     -------
@@ -115,8 +115,8 @@ def fourier_features(x, omega, phase) -> np.ndarray:
 
 
 def min_norm_fit(Phi, y, lam: float = 0.0) -> np.ndarray:
-    """Weights beta = argmin |Phi beta - y|^2 + lam |beta|^2; for lam = 0, the least-squares
-    solution of smallest |beta| (= pinv(Phi) y), which interpolates once p >= n.
+    """Weights ``beta = argmin |Phi beta - y|^2 + lam |beta|^2``; for lam = 0, the least-squares
+    solution of smallest ``|beta|`` (``= pinv(Phi) y``), which interpolates once p >= n.
 
     Parameters: Phi (n, p) features; y (n,) targets; lam >= 0 ridge penalty.
     Returns: beta (p,).

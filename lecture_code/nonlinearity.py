@@ -118,7 +118,7 @@ def train_classifier(X, y, activation: str, hidden: int, *, rng: np.random.Gener
 
 
 def layer_gradient_norms(model: MLP, X, y, loss: str = "bce") -> np.ndarray:
-    """Size of each layer's weight gradient, ||dL/dW^(k)|| (Frobenius norm), k = 1..K.
+    """Size of each layer's weight gradient, ``||dL/dW^(k)||`` (Frobenius norm), k = 1..K.
 
     One forward and one backward pass on ``(X, y)`` without dropout; the
     model's parameters are not changed (its gradients are overwritten).

@@ -22,7 +22,7 @@ __all__ = ["gradient_noise", "noisy_descent", "settle", "escape_fraction"]
 
 def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generator,
                    loss: str = "bce", draws: int = 100) -> float:
-    """How far a minibatch gradient strays: mean over draws of |g_B - g| / |g|.
+    """How far a minibatch gradient strays: mean over draws of ``|g_B - g| / |g|``.
 
     ``g`` is the gradient on all of ``(X, y)`` (``(n, d_in)``, ``(n, d_out)``), ``g_B``
     on ``batch_size`` rows drawn without replacement; 0 when that is all n rows.

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Set up .venv (first run only) and build the book into _build/html.
 # Every notebook is executed; any error or Sphinx warning fails the build.
-# Open _build/html/index.html when it is done.
+# Needs Node >= 20 with npm as well (scripts/site_assets.sh copies MathJax from
+# npm into the site). Open _build/html/index.html when it is done, and check it
+# in a headless browser with scripts/site_test.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+
+# The site serves its own MathJax (no CDN): copy it from npm into book/_static.
+bash "$ROOT/scripts/site_assets.sh"
 
 echo "==> building the book"
 jupyter-book build -W -n --keep-going "$ROOT"

@@ -175,7 +175,8 @@ def test_student_site_drops_instructor_pages_and_marks_failing_cells(tmp_path):
 
 def test_scan_finds_a_solution_line_in_highlighted_html(tmp_path):
     secrets = student_site.book_secrets(BOOK)
-    line = next(s for s in sorted(secrets) if "=" in s)
+    # a plain assignment ("name = value"), as Pygments splits it into spans
+    line = next(s for s in sorted(secrets) if re.fullmatch(r"[A-Za-z_]\w* = \S.*", s))
     name, rest = line.split("=", 1)
     html = f'<span class="n">{name.strip()}</span> <span class="o">=</span> {rest.strip()}'
     (tmp_path / "page.html").write_text(f"<html><pre>{html}</pre></html>")

@@ -1,0 +1,40 @@
+"""Two small fixes to the HTML of the built site, found by scripts/site_test.sh.
+
+1. Every page ran an inline script twice and the second copy failed with
+   "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared": Sphinx
+   7.4 lists an inline script (``app.add_js_file(None, body=...)``) that an
+   extension adds after the builder starts both as filename None and as
+   filename "", so the copy is not recognised. sphinx-thebe (always loaded by
+   Jupyter Book) declares ``const THEBE_JS_URL`` that way. Identical scripts
+   are dropped here, keeping the first.
+2. MyST-NB labels the toggle of a hidden code cell ``aria-label="Toggle hidden
+   content"`` while it shows "Show code cell source", so its accessible name is
+   not its visible text (WCAG 2.5.3, axe "label-content-name-mismatch").
+   Without the label the name is the visible text.
+
+Loaded through ``sphinx: local_extensions`` in _config.yml.
+"""
+from __future__ import annotations
+
+HIDDEN_CELL_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
+def _fix_page(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts:
+        seen, unique = set(), []
+        for js in scripts:
+            key = (js.filename or "", js.priority, tuple(sorted(js.attributes.items())))
+            if key not in seen:
+                seen.add(key)
+                unique.append(js)
+        context["script_files"] = unique
+    if "body" in context and HIDDEN_CELL_SUMMARY in context["body"]:
+        context["body"] = context["body"].replace(HIDDEN_CELL_SUMMARY, "<summary>")
+
+
+def setup(app):
+    # After every other html-page-context handler (default priority 500), so
+    # that scripts added per page are deduplicated too.
+    app.connect("html-page-context", _fix_page, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

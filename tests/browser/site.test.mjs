@@ -1,0 +1,427 @@
+// The built site (_build/html) in a real browser: headless Chromium driven by
+// playwright-core, over a static server on 127.0.0.1 that this script starts.
+// Run it with scripts/site_test.sh, which builds the expectations below from
+// _config.yml and finds the browser. Exit status 0 only if every check passes.
+//
+// Every page:     loads with no JavaScript error (console.error, uncaught
+//                 exception, failed or 4xx/5xx request); requests nothing from
+//                 outside the site (every other host is blocked and reported),
+//                 and its HTML names no http(s) script, stylesheet or image;
+//                 its math is typeset (every .math element holds a MathJax
+//                 container, no MathJax error, no raw $$, \( or \begin left in
+//                 the text); every image in the article has real alt text;
+//                 every internal link and #anchor resolves; axe-core finds no
+//                 critical or serious violation (THEME_EXCEPTIONS below are
+//                 the only ones tolerated, and only outside the article).
+// Chapter pages:  (book/NN_*.html) each kernel-free slider changes the figure
+//                 when moved with the keyboard, over all its frames, and says
+//                 that Colab or Binder gives the live version; the Colab and
+//                 Binder launch links are exactly the addresses for that
+//                 notebook; "download .ipynb" serves the chapter's notebook;
+//                 the table of contents numbers the chapters 1, 2, ...; the
+//                 page (its HTML, which holds the sliders' frames, and its
+//                 images) weighs under 5 MB, and so does everything a first
+//                 visit transfers (theme and MathJax included, gzip as on
+//                 GitHub Pages).
+// Search:         search.html?q=perceptron lists the perceptron chapter.
+
+import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
+import { readFileSync, existsSync, statSync, readdirSync } from "node:fs";
+import { join, extname, relative, resolve, sep } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const SITE = resolve(process.env.SITE_DIR ?? "../../_build/html");
+const EXPECT = JSON.parse(process.env.SITE_EXPECT ?? "null");
+const BROWSER = process.env.CHROME_PATH || "/usr/bin/chromium";
+const PAGE_LIMIT_BYTES = 5 * 1024 * 1024;
+const AXE = require.resolve("axe-core/axe.min.js");
+
+// axe violations in markup the theme (sphinx-book-theme / pydata-sphinx-theme)
+// writes, not the book: tolerated only for this rule, only for nodes matching
+// the selector, and only outside <article>. Each entry says why.
+const THEME_EXCEPTIONS = [
+  // pydata-sphinx-theme 0.17's search button: aria-label "Search" while its
+  // visible text is "Search" plus the shortcut keys (Ctrl + K), which axe reads
+  // as a label/content mismatch (WCAG 2.5.3). The book cannot change it.
+  { rule: "label-content-name-mismatch", selector: ".search-button-field",
+    why: "theme search button: visible shortcut keys are not in its aria-label" },
+  // pydata-sphinx-theme 0.17's colour-mode switch: aria-label "Color mode",
+  // visible content is the icon of the current mode.
+  { rule: "label-content-name-mismatch", selector: ".theme-switch-button",
+    why: "theme colour-mode switch: icon content, aria-label Color mode" },
+];
+
+if (!EXPECT) {
+  console.error("SITE_EXPECT is not set: run this through scripts/site_test.sh");
+  process.exit(2);
+}
+if (!existsSync(join(SITE, "index.html"))) {
+  console.error(`no built site at ${SITE}: run scripts/build.sh first`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- server --
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
+  ".gif": "image/gif", ".ico": "image/x-icon", ".woff": "font/woff", ".woff2": "font/woff2",
+  ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject", ".json": "application/json",
+  ".ipynb": "application/x-ipynb+json", ".txt": "text/plain; charset=utf-8", ".md": "text/markdown",
+  ".inv": "application/octet-stream", ".map": "application/json",
+};
+
+// Text is served gzip-compressed, as GitHub Pages serves it, so that the
+// transfer sizes measured below are what a reader downloads.
+const COMPRESS = new Set([".html", ".js", ".mjs", ".css", ".svg", ".json", ".ipynb", ".txt", ".md", ".map"]);
+const gzipped = new Map();
+
+function serve(root) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = resolve(root, "." + path);
+    if (!file.startsWith(root + sep) && file !== root) { res.writeHead(403).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) { res.writeHead(404).end("not found"); return; }
+    let body = readFileSync(file);
+    const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" };
+    if (COMPRESS.has(extname(file)) && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+      if (!gzipped.has(file)) gzipped.set(file, gzipSync(body));
+      body = gzipped.get(file);
+      headers["Content-Encoding"] = "gzip";
+    }
+    headers["Content-Length"] = body.length;
+    res.writeHead(200, headers);
+    res.end(body);
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+// ----------------------------------------------------------------- pages --
+function htmlPages(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const rel = relative(SITE, path).split(sep).join("/");
+    if (statSync(path).isDirectory()) {
+      if (!["_static", "_sources", "_images"].includes(rel)) htmlPages(path, out);
+    } else if (name.endsWith(".html")) out.push(rel);
+  }
+  return out.sort();
+}
+
+const CHAPTER = /^book\/(\d\d)_[A-Za-z0-9_]+\.html$/;
+const failures = [];
+const fail = (page, what) => failures.push(`${page}: ${what}`);
+const idCache = new Map();
+
+function idsOf(relPath) {   // the id="..." values of a built page, for #anchor checks
+  if (!idCache.has(relPath)) {
+    const text = readFileSync(join(SITE, relPath), "utf8");
+    idCache.set(relPath, new Set([...text.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1])));
+  }
+  return idCache.get(relPath);
+}
+
+function expectedLaunch(notebook) {   // notebook: path of the .ipynb in the repository
+  const { org, repo, branch, colab_url, binderhub_url, ui_prefix } = EXPECT;
+  return {
+    colab: `${colab_url}/github/${org}/${repo}/blob/${branch}/${notebook}`,
+    binder: `${binderhub_url}/v2/gh/${org}/${repo}/${branch}?urlpath=${ui_prefix}/${notebook}`,
+  };
+}
+
+// ---------------------------------------------------- in-page inspections --
+// Runs in the page: what the math, images and links look like after loading.
+function inspectPage() {
+  const article = document.querySelector("article.bd-article") ?? document.body;
+  const skip = new Set(["PRE", "CODE", "SCRIPT", "STYLE", "TEXTAREA", "MJX-CONTAINER", "MJX-ASSISTIVE-MML"]);
+  const raw = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+    acceptNode(node) {
+      for (let el = node.parentElement; el && el !== article; el = el.parentElement) {
+        if (skip.has(el.tagName) || el.classList.contains("highlight")) return NodeFilter.FILTER_REJECT;
+      }
+      return NodeFilter.FILTER_ACCEPT;
+    },
+  });
+  const rawMath = /\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\$[^$\s][^$]*?\\[A-Za-z]+[^$]*\$/;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const m = n.textContent.match(rawMath);
+    if (m) raw.push(n.textContent.trim().slice(0, 80));
+  }
+  const mathNodes = [...document.querySelectorAll(".math")];
+  const images = [...article.querySelectorAll("img")].map((img) => ({
+    alt: img.getAttribute("alt"), src: (img.getAttribute("src") || "").slice(0, 80),
+  }));
+  const external = [];
+  for (const el of document.querySelectorAll("script[src], img[src], iframe[src], link[href]")) {
+    const url = el.getAttribute("src") ?? el.getAttribute("href");
+    const loads = el.tagName !== "LINK" || /stylesheet|preload|icon|modulepreload|prefetch/.test(el.rel);
+    if (loads && url && new URL(url, location.href).origin !== location.origin && !/^(data|blob):/.test(url)) {
+      external.push(`<${el.tagName.toLowerCase()}> ${url}`);
+    }
+  }
+  return {
+    hasMath: mathNodes.length,
+    untypeset: mathNodes.filter((m) => !m.querySelector("mjx-container")).length,
+    mathErrors: [...document.querySelectorAll("mjx-merror")].map((e) => e.getAttribute("data-mjx-error") || e.textContent).slice(0, 5),
+    rawMath: raw.slice(0, 5),
+    images,
+    external,
+    links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+    colab: [...document.querySelectorAll('a[href^="https://colab.research.google.com/"]')].map((a) => a.href),
+    binder: [...document.querySelectorAll('a[href^="https://mybinder.org/"]')].map((a) => a.href),
+    download: [...document.querySelectorAll("a.btn-download-source-button")].map((a) => a.href),
+    title: (document.querySelector("article h1")?.textContent ?? "").replace(/^\s*[\d.]+\s*/, "").replace(/#$/, "").trim(),
+    tocChapters: [...document.querySelectorAll("nav.bd-docs-nav a")]
+      .map((a) => ({ text: a.textContent.trim(), href: a.getAttribute("href") })),
+    panels: document.querySelectorAll(".lc-panel").length,
+    // Page weight. "own": the page's HTML (which holds the sliders' frames)
+    // and its images, uncompressed; "firstVisit": everything a first visit
+    // transfers, shared theme and MathJax files included, gzip-compressed
+    // where GitHub Pages compresses.
+    ...(() => {
+      const entries = performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"));
+      const own = entries.filter((e) => !/\/_static\/|\/searchindex\.js/.test(e.name));
+      return { own: own.reduce((s, e) => s + (e.decodedBodySize || 0), 0),
+               firstVisit: entries.reduce((s, e) => s + (e.encodedBodySize || 0), 0) };
+    })(),
+  };
+}
+
+async function runAxe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (exceptions) => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => {
+        const sel = Array.isArray(n.target[0]) ? n.target[0][0] : n.target[0];
+        const el = document.querySelector(sel);
+        const inArticle = !!el?.closest("article");
+        const exception = inArticle || !el ? -1
+          : exceptions.findIndex((e) => e.rule === v.id && el.closest(e.selector));
+        return { target: n.target.join(" "), inArticle, exception, html: n.html.slice(0, 160) };
+      }),
+    }));
+  }, THEME_EXCEPTIONS);
+}
+
+// Move every kernel-free slider over all its frames with the keyboard.
+async function exerciseSliders(page, name) {
+  const panels = page.locator(".lc-panel");
+  const count = await panels.count();
+  const report = [];
+  for (let k = 0; k < count; k++) {
+    const panel = panels.nth(k);
+    const range = panel.locator("input.lc-range");
+    const max = Number(await range.getAttribute("max"));
+    const note = await panel.locator(".lc-note").textContent();
+    if (!/Colab/.test(note) || !/Binder/.test(note)) fail(name, `slider ${k + 1}: its note does not point to Colab and Binder`);
+    const state = () => panel.evaluate((p) => {
+      const img = p.querySelector("img.lc-frame");
+      return JSON.stringify([img.getAttribute("src").length, img.getAttribute("src").slice(-48),
+                             img.style.visibility || "visible", p.querySelector(".lc-message").textContent,
+                             p.querySelector(".lc-value").textContent]);
+    });
+    const initial = await state();
+    await range.focus();
+    await page.keyboard.press("Home");
+    const seen = new Set([await state()]);
+    const values = new Set([JSON.parse(await state())[4]]);
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press("ArrowRight");
+      const s = await state();
+      seen.add(s);
+      values.add(JSON.parse(s)[4]);
+    }
+    const atEnd = Number(await range.inputValue());
+    if (atEnd !== max) fail(name, `slider ${k + 1}: the keyboard moved it to ${atEnd}, not to its last frame ${max}`);
+    if (!seen.has(initial) || seen.size < 2) fail(name, `slider ${k + 1}: moving it does not change the figure`);
+    if (values.size !== max + 1) fail(name, `slider ${k + 1}: its readout shows ${values.size} values over ${max + 1} frames`);
+    report.push({ frames: max + 1, distinct: seen.size });
+  }
+  return report;
+}
+
+// ------------------------------------------------------------------ main --
+const started = Date.now();
+const server = await serve(SITE);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: BROWSER,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const externalRequests = [];
+await context.route("**/*", (route) => {
+  const url = route.request().url();
+  if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+  externalRequests.push(url);
+  return route.abort("blockedbyclient");
+});
+
+const pages = htmlPages(SITE);
+const summary = [];
+const axeCounts = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+const axeTolerated = [];
+const axeRules = {};
+const checkedLinks = new Set();
+let tocChecked = false;
+
+for (const name of pages) {
+  // index.html only redirects (meta refresh) to the root page: check its target.
+  const redirect = readFileSync(join(SITE, name), "utf8").match(/http-equiv="refresh" content="\d+;\s*url=([^"]+)"/i);
+  if (redirect) {
+    if (!existsSync(join(SITE, name, "..", redirect[1]))) fail(name, `redirects to a missing page ${redirect[1]}`);
+    summary.push({ page: name, redirect: redirect[1] });
+    continue;
+  }
+  const page = await context.newPage();
+  const errors = [];
+  const before = externalRequests.length;
+  page.on("console", (msg) => { if (msg.type() === "error") errors.push(`console: ${msg.text()}`); });
+  page.on("pageerror", (err) => errors.push(`exception: ${err.message}`));
+  page.on("requestfailed", (req) => {
+    if (req.url().startsWith(origin)) errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on("response", (res) => {
+    if (res.url().startsWith(origin) && res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+
+  await page.goto(`${origin}/${name}`, { waitUntil: "load" });
+  // MathJax typesets after load; wait for it on pages that load it.
+  await page.evaluate(() => window.MathJax?.startup?.promise);
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  const info = await page.evaluate(inspectPage);
+
+  for (const e of errors) fail(name, e);
+  for (const url of externalRequests.slice(before)) fail(name, `requested ${url} from outside the site`);
+  for (const e of info.external) fail(name, `HTML loads from outside the site: ${e}`);
+  if (info.untypeset) fail(name, `${info.untypeset} of ${info.hasMath} math elements were not typeset by MathJax`);
+  for (const e of info.mathErrors) fail(name, `MathJax error: ${e}`);
+  for (const t of info.rawMath) fail(name, `raw TeX left in the text: "${t}"`);
+  for (const img of info.images) {
+    const alt = (img.alt ?? "").trim();
+    if (!alt || /\.(png|jpe?g|svg|gif)$/i.test(alt) || alt.includes("_images/")) {
+      fail(name, `image without alt text (alt=${JSON.stringify(img.alt)}; src ${img.src}...)`);
+    }
+  }
+
+  // Internal links and #anchors.
+  for (const href of info.links) {
+    if (!href.startsWith(origin) || checkedLinks.has(href)) continue;
+    checkedLinks.add(href);
+    const url = new URL(href);
+    let path = decodeURIComponent(url.pathname).replace(/^\//, "");
+    if (path === "" || path.endsWith("/")) path += "index.html";
+    if (!existsSync(join(SITE, path))) { fail(name, `broken link: ${href}`); continue; }
+    if (url.hash && path.endsWith(".html") && !idsOf(path).has(decodeURIComponent(url.hash.slice(1)))) {
+      fail(name, `link to a missing anchor: ${href}`);
+    }
+  }
+
+  // Accessibility.
+  const violations = await runAxe(page);
+  for (const v of violations) {
+    axeCounts[v.impact] = (axeCounts[v.impact] ?? 0) + v.nodes.length;
+    for (const n of v.nodes) {
+      const key = `${v.impact} ${v.id} (${n.inArticle ? "article" : "theme"})`;
+      axeRules[key] = (axeRules[key] ?? 0) + 1;
+    }
+    if (v.impact !== "critical" && v.impact !== "serious") continue;
+    for (const n of v.nodes) {
+      if (n.exception >= 0) { axeTolerated.push(`${name}: ${v.id} at ${n.target} (${THEME_EXCEPTIONS[n.exception].why})`); continue; }
+      fail(name, `axe ${v.impact} ${v.id} (${v.help}) ${n.inArticle ? "in the article" : "in the theme"}: ${n.target} ${n.html}`);
+    }
+  }
+
+  const row = { page: name, kB: Math.round(statSync(join(SITE, name)).size / 1024),
+                ownMB: info.own / 2 ** 20, visitMB: info.firstVisit / 2 ** 20,
+                math: info.hasMath, images: info.images.length, sliders: info.panels };
+
+  // The table of contents numbers the chapters 1, 2, ... in order.
+  if (!tocChecked && name === "book/intro.html") {
+    tocChecked = true;
+    const numbered = info.tocChapters.filter((c) => CHAPTER.test("book/" + c.href));
+    const numbers = numbered.map((c) => Number((c.text.match(/^(\d+)\.\s/) ?? [])[1]));
+    if (!numbered.length) fail(name, "the table of contents lists no chapter");
+    numbers.forEach((n, i) => { if (n !== i + 1) fail(name, `table of contents: "${numbered[i].text}" should be numbered ${i + 1}`); });
+  }
+
+  const chapter = name.match(CHAPTER);
+  if (chapter) {
+    const notebook = `${EXPECT.path_to_book ? EXPECT.path_to_book + "/" : ""}${name.replace(/\.html$/, ".ipynb")}`;
+    if (!existsSync(join(EXPECT.root, notebook))) fail(name, `the launch links would open ${notebook}, which is not in the repository`);
+    const want = expectedLaunch(notebook);
+    if (info.colab.length !== 1 || info.colab[0] !== want.colab) fail(name, `Colab link ${JSON.stringify(info.colab)}, expected ${want.colab}`);
+    if (info.binder.length !== 1 || info.binder[0] !== want.binder) fail(name, `Binder link ${JSON.stringify(info.binder)}, expected ${want.binder}`);
+
+    // "download .ipynb": the chapter's own notebook.
+    if (info.download.length !== 1 || !info.download[0].endsWith(".ipynb")) {
+      fail(name, `no "download .ipynb" button (found ${JSON.stringify(info.download)})`);
+    } else {
+      const res = await page.request.get(info.download[0]);
+      let nb = null;
+      try { nb = JSON.parse(await res.text()); } catch { /* reported below */ }
+      if (!res.ok() || !nb || nb.nbformat !== 4 || !nb.cells?.length) {
+        fail(name, `"download .ipynb" (${info.download[0]}) does not serve a notebook (HTTP ${res.status()})`);
+      } else if (!String([].concat(nb.cells[0].source).join("")).includes(info.title)) {
+        fail(name, `"download .ipynb" serves a notebook whose first cell does not carry the title "${info.title}"`);
+      }
+    }
+
+    row.sliders = await exerciseSliders(page, name);
+    if (info.own > PAGE_LIMIT_BYTES) fail(name, `the page and its images weigh ${row.ownMB.toFixed(2)} MB (limit 5 MB)`);
+    if (info.firstVisit > PAGE_LIMIT_BYTES) fail(name, `a first visit transfers ${row.visitMB.toFixed(2)} MB (limit 5 MB)`);
+  }
+  summary.push(row);
+  await page.close();
+}
+
+// Search.
+{
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  await page.goto(`${origin}/search.html?q=perceptron`, { waitUntil: "load" });
+  try {
+    await page.waitForSelector("#search-results ul.search li", { timeout: 30000 });
+    const hits = await page.$$eval("#search-results ul.search li a", (as) => as.map((a) => a.getAttribute("href")));
+    if (!hits.some((h) => h.includes("01_perceptron"))) fail("search.html?q=perceptron", `no result links to the perceptron chapter: ${hits}`);
+    summary.push({ page: "search.html?q=perceptron", results: hits.length });
+  } catch {
+    fail("search.html?q=perceptron", "the search page shows no results");
+  }
+  for (const e of errors) fail("search.html", `exception: ${e}`);
+  await page.close();
+}
+
+await browser.close();
+server.close();
+
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log("page".padEnd(34), "HTML kB".padStart(8), "own MB".padStart(7), "visit MB".padStart(9), "math".padStart(5), "imgs".padStart(5), " sliders (frames/distinct)");
+for (const r of summary) {
+  if (r.results !== undefined) { console.log(r.page.padEnd(34), `${r.results} results`); continue; }
+  if (r.redirect !== undefined) { console.log(r.page.padEnd(34), `redirects to ${r.redirect}`); continue; }
+  const sliders = Array.isArray(r.sliders) ? r.sliders.map((s) => `${s.frames}/${s.distinct}`).join(" ") : r.sliders || "";
+  console.log(r.page.padEnd(34), String(r.kB).padStart(8), r.ownMB.toFixed(2).padStart(7), r.visitMB.toFixed(2).padStart(9),
+              String(r.math).padStart(5), String(r.images).padStart(5), " " + sliders);
+}
+console.log(`axe violations (nodes, whole pages, all impacts): ${JSON.stringify(axeCounts)}`);
+for (const [key, n] of Object.entries(axeRules).sort()) console.log(`  ${String(n).padStart(4)}  ${key}`);
+console.log(`${pages.length} pages and the search page checked in ${seconds} s in ${BROWSER}`);
+const tolerated = {};
+for (const t of axeTolerated) tolerated[t.split(": ")[1].split(" at ")[0]] = (tolerated[t.split(": ")[1].split(" at ")[0]] ?? 0) + 1;
+if (axeTolerated.length) console.log(`tolerated theme violations (THEME_EXCEPTIONS): ${JSON.stringify(tolerated)}`);
+if (failures.length) {
+  console.log(`\n${failures.length} FAILURES:`);
+  for (const f of failures) console.log(`  - ${f}`);
+  process.exit(1);
+}
+console.log("site test passed");
