@@ -100,17 +100,18 @@ class Dense:
         _checks.same_shape(dA, self.A, "dA", "the layer's output")
         return self.backward_from_z(self.activation.backward(self.Z, self.A, dA))
 
-    def backward_from_z(self, dZ: np.ndarray) -> np.ndarray:
+    def backward_from_z(self, dZ: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
         """Same as :meth:`backward` when ``dZ = dL/dZ`` is already known.
 
-        dW = X^T dZ,  db = sum over rows of dZ,  dX = dZ W^T.
+        dW = X^T dZ,  db = sum over rows of dZ,  dX = dZ W^T. ``need_dX=False``
+        skips dX and returns None (training needs no gradient for the data).
         """
         n = dZ.shape[0]
         if self._ones.shape[0] != n:
             self._ones = np.ones(n)
         np.matmul(self.X.T, dZ, out=self.grads["W"])
         np.matmul(self._ones, dZ, out=self.grads["b"])   # db = 1^T dZ, the row sum
-        return dZ @ self.params["W"].T
+        return dZ @ self.params["W"].T if need_dX else None
 
     def __repr__(self) -> str:
         d_in, d_out = self.shape

@@ -57,7 +57,8 @@ def _mae_grad(p, y):
 
 def _bce(p, y):
     p = np.clip(p, EPS, 1.0 - EPS)
-    return float(-np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p))) / p.size
+    # np.vdot(a, b) is the sum of a * b over all entries: one call instead of three
+    return -float(np.vdot(y, np.log(p)) + np.vdot(1.0 - y, np.log1p(-p))) / p.size
 
 
 def _bce_grad(p, y):

@@ -126,11 +126,14 @@ class MLP:
         _checks.same_shape(dA, last.A, "dA", "the network's output")
         return self._backward_from_z(last.activation.backward(last.Z, last.A, dA))
 
-    def _backward_from_z(self, dZ: np.ndarray) -> np.ndarray:
-        dA = self.layers[-1].backward_from_z(dZ)
+    def _backward_from_z(self, dZ: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
+        """Unchecked backward pass from the output's dZ; ``need_dX=False`` (training)
+        skips the first layer's dL/dX, which no parameter needs, and returns None."""
+        first, last = self.layers[0], self.layers[-1]
+        dA = last.backward_from_z(dZ, need_dX or last is not first)
         for layer, drop in zip(self.layers[-2::-1], self.dropouts[::-1]):
             dZ = layer.activation.backward(layer.Z, layer.A, drop.backward(dA))
-            dA = layer.backward_from_z(dZ)
+            dA = layer.backward_from_z(dZ, need_dX or layer is not first)
         return dA
 
     def loss_and_grads(self, X, y, loss: str = "bce", *, penalty: str = "none",
@@ -160,7 +163,7 @@ class MLP:
             dZ = (out - y) / denom
         else:
             dZ = last.activation.backward(last.Z, out, loss.kernel_grad(out, y))
-        self._backward_from_z(dZ)
+        self._backward_from_z(dZ, need_dX=False)
         if penalty != "none" and lam > 0.0:
             for layer in self.layers:
                 layer.grads["W"] += regularization.penalty_grad(layer.params["W"], penalty, lam)

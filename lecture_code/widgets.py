@@ -21,6 +21,7 @@ import base64
 import hashlib
 import html
 import io
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -28,7 +29,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["Slider", "Choice", "Panel", "boundary_panel", "plain_message"]
+__all__ = ["Slider", "Choice", "Button", "Panel", "boundary_panel", "plain_message"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,33 @@ class Choice:
                           style={"description_width": "initial"})
 
 
+@dataclass(frozen=True)
+class Button:
+    """A push button. Its value counts the clicks (0 before the first), so ``update``
+    can react to a click, e.g. by retraining from new random weights."""
+
+    label: str
+    value: int = 0
+
+    def extremes(self) -> list:
+        """Not clicked, and clicked once."""
+        return [0, 1]
+
+    def sweep(self, count: int) -> list:
+        return [self.value]
+
+    def build(self):
+        import ipywidgets as w
+        import traitlets
+
+        class ClickCounter(w.Button):
+            value = traitlets.Int(0)            # not synced: the kernel counts the clicks
+
+        button = ClickCounter(description=self.label, value=self.value)
+        button.on_click(lambda b: setattr(b, "value", b.value + 1))
+        return button
+
+
 def plain_message(error: BaseException) -> str:
     """What a reader sees instead of a traceback when a setting cannot be computed."""
     if isinstance(error, ArithmeticError):   # TrainingDiverged, overflow, ...
@@ -135,7 +163,7 @@ class Panel:
         example :class:`~lecture_code.training.TrainingDiverged`) for a setting
         that cannot be shown; the panel then shows a plain message.
     controls : dict
-        ``{keyword: Slider(...) or Choice(...)}``, in display order.
+        ``{keyword: Slider(...), Choice(...) or Button(...)}``, in display order.
     alt : str
         Text alternative describing the figure (used as the image's alt text).
     static_control : str, optional
@@ -147,6 +175,8 @@ class Panel:
         Resolution of the rendered image.
     """
 
+    _made: list = []     # weak references to every panel, oldest first (see instances())
+
     def __init__(self, update: Callable[..., Any], controls: dict, *, alt: str,
                  static_control: str | None = None, static_frames: int = 12, dpi: float = 80):
         if not controls:
@@ -157,6 +187,13 @@ class Panel:
             raise ValueError(f"static_control must be one of {list(self.controls)}, "
                              f"got {static_control!r}")
         self.static_frames = _checks.count(static_frames, "static_frames", minimum=2)
+        Panel._made.append(weakref.ref(self))
+
+    @classmethod
+    def instances(cls) -> list["Panel"]:
+        """Every panel made in this session that still exists, oldest first (for tests
+        that sweep every live control in a chapter)."""
+        return [panel for panel in (ref() for ref in cls._made) if panel is not None]
 
     def defaults(self) -> dict:
         """The value of every control before anyone moves it."""
@@ -225,7 +262,7 @@ class Panel:
 <p class="lc-note"><em>Precomputed at {len(frames)} settings of {label} when this page was built.
 Open the chapter in Colab or Binder (the rocket icon above) to move every control live.</em></p>
 <script type="application/json" class="lc-frames">{_json(payload)}</script>
-<script>(function(){{var r=document.getElementById("lc-{key}");
+<script>(function(){{var r=document.currentScript.parentNode;
 var f=JSON.parse(r.querySelector(".lc-frames").textContent);
 var s=r.querySelector(".lc-range"),o=r.querySelector(".lc-value"),
 i=r.querySelector(".lc-frame"),m=r.querySelector(".lc-message");

@@ -136,7 +136,7 @@ def test_check_book_reports_markers_nbgrader_would_not_see_and_wrong_points():
     errors, warnings = check_book.check_chapter(nb, "x.ipynb", load_all())
     assert any("is not '### BEGIN SOLUTION'" in e for e in errors)
     assert any("says 5 points, the registry 2" in e for e in errors)
-    assert any("hide-input" in w for w in warnings)
+    assert any("hide-cell" in w for w in warnings)
 
 
 # ---------------------------------------------------------------- student site
@@ -329,8 +329,8 @@ def test_tag_solutions_adds_only_the_tag_and_only_once(tmp_path):
     solutions = set(notebooks.read_exercises(before).solution_cells)
     for index, (old, new) in enumerate(zip(before.cells, after.cells)):
         tags = new.metadata.get("tags", [])
-        assert ("hide-input" in tags) == (index in solutions or "hide-input" in old.metadata.get("tags", []))
+        assert ("hide-cell" in tags) == (index in solutions or "hide-cell" in old.metadata.get("tags", []))
         assert new.source == old.source and new.get("outputs") == old.get("outputs")
     assert check_book.tag_solutions(tmp_path) == []
     _, warnings = check_book.check_chapter(after, CHAPTER.name, load_all())
-    assert not [w for w in warnings if "hide-input" in w]
+    assert not [w for w in warnings if "hide-cell" in w]

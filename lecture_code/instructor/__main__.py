@@ -114,8 +114,8 @@ def parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("check-book", help="check the chapters' exercises")
     command.add_argument("--book", **book)
-    command.add_argument("--tag-solutions", nargs="?", const="hide-input", metavar="TAG",
-                         help="first add TAG (default hide-input) to untagged solution cells, in place")
+    command.add_argument("--tag-solutions", nargs="?", const="hide-cell", metavar="TAG",
+                         help="first add TAG (default hide-cell) to untagged solution cells, in place")
     command.set_defaults(run=_check_book)
 
     command = commands.add_parser("scan", help="search a folder for solution lines")

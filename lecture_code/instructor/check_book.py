@@ -39,7 +39,7 @@ def check_chapter(nb, name: str, registry: dict) -> tuple[list[str], list[str]]:
                     errors.append(f"{name} cell {index}: marker {marker.strip()!r} is not "
                                   "'### BEGIN SOLUTION' or '### END SOLUTION' on a line of its own")
         if regions and cell.cell_type == "code" and not HIDDEN & set(cell.metadata.get("tags", [])):
-            warnings.append(f"{name} cell {index}: solution cell has no hide-input tag "
+            warnings.append(f"{name} cell {index}: solution cell has no hide-cell tag "
                             "(shown openly on the instructor site)")
     found = nbs.read_exercises(nb)
     labels = {d.label for d in found.directives}
@@ -88,7 +88,7 @@ def check_book(book: Path) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
-def tag_solutions(book: Path, tag: str = "hide-input") -> list[Path]:
+def tag_solutions(book: Path, tag: str = "hide-cell") -> list[Path]:
     """Add ``tag`` to every solution cell that has no hiding tag; rewrite only the chapters that change."""
     changed = []
     for path in nbs.chapters(book):

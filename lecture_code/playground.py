@@ -1,0 +1,366 @@
+"""The playground: every knob of a small network in one place, trained and drawn live.
+
+A :class:`Config` holds one setting of every knob (data set, noise, split,
+depth, width, activation, loss, optimizer, learning rate, batch size,
+penalty, dropout, epochs, seed); :func:`run` trains that network with
+:func:`lecture_code.training.train` and returns a :class:`Result`;
+:class:`lecture_code.plotting.PlaygroundFigure` draws a result (decision boundary or regression
+surface with train and test points, train and test loss, the network with
+its weights) and :func:`panel` puts it all behind live controls. Unlike
+TensorFlow Playground, classification can use the cross-entropy.
+
+See chapter 8 (the playground).
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from . import _checks, datasets, losses as _losses, optimizers, regularization, training
+from .network import MLP
+
+__all__ = ["DATASETS", "ACTIVATIONS", "BATCH_SIZES", "bumps", "Config", "Result", "make_data",
+           "build", "held_out_curve", "run", "one_blas_thread", "controls", "panel"]
+
+#: Four two-class sets and one regression set, all on about [-1.5, 1.5]^2.
+DATASETS = ("circles", "xor", "blobs", "spiral", "regression")
+#: Hidden activations the playground offers.
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "linear")
+
+
+def bumps(n: int, *, rng: np.random.Generator, noise: float = 0.1):
+    """The regression set: a hill and a valley, ``y = e^{-2|x - c|^2} - e^{-2|x + c|^2} + noise``.
+
+    ``x`` is uniform in [-1.5, 1.5]^2 and ``c = (0.5, 0.5)``, so y lies in
+    about [-1, 1]; ``noise`` is the standard deviation of Gaussian noise on y.
+    Returns ``X`` (n, 2) and ``y`` (n,), float64.
+    """
+    n, rng = _checks.count(n, "n"), _checks.generator(rng)
+    noise = _checks.positive(noise, "noise", allow_zero=True)
+    X = rng.uniform(-1.5, 1.5, size=(n, 2))
+    c = np.array([0.5, 0.5])
+    y = np.exp(-2 * ((X - c) ** 2).sum(1)) - np.exp(-2 * ((X + c) ** 2).sum(1))
+    return X, y + noise * rng.standard_normal(n)
+
+
+_MAKERS = {
+    "circles": lambda n, rng, noise: datasets.circles(n, rng=rng, noise=noise),
+    "xor": lambda n, rng, noise: datasets.xor(n, rng=rng, noise=noise),
+    "blobs": lambda n, rng, noise: datasets.blobs(n, rng=rng, spread=1.0, noise=noise),
+    "spiral": lambda n, rng, noise: datasets.spirals(n, rng=rng, noise=noise, turns=1.5),
+    "regression": lambda n, rng, noise: bumps(n, rng=rng, noise=noise),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """One setting of every knob; the defaults are the benchmark's configuration.
+
+    A 2-16-16-1 ReLU network with a sigmoid output, trained full-batch for
+    300 epochs by Adam (learning rate 0.01) on the binary cross-entropy, on
+    200 points of two circles of which a quarter are held out as the test
+    set. ``batch_size=None`` is full batch; ``loss`` is ``'bce'`` or ``'mse'``
+    (the regression set always uses ``'mse'``); ``lam`` only acts when
+    ``penalty`` is ``'l1'`` or ``'l2'``. ``seed`` draws the data;
+    ``restart`` picks another draw of the initial weights (and minibatch
+    order) for the same data. Invalid values raise ``ValueError``.
+    """
+
+    dataset: str = "circles"
+    points: int = 200
+    noise: float = 0.1
+    test_fraction: float = 0.25
+    hidden_layers: int = 2
+    units: int = 16
+    activation: str = "relu"
+    loss: str = "bce"
+    optimizer: str = "adam"
+    lr: float = 0.01
+    batch_size: int | None = None
+    penalty: str = "none"
+    lam: float = 1e-3
+    dropout: float = 0.0
+    epochs: int = 300
+    seed: int = 0
+    restart: int = 0
+
+    def __post_init__(self):
+        _checks.choice(self.dataset, "dataset", DATASETS)
+        _checks.count(self.points, "points", minimum=10)
+        _checks.positive(self.noise, "noise", allow_zero=True)
+        _checks.in_range(self.test_fraction, "test_fraction", 0.05, 0.95, closed_high=True)
+        _checks.count(self.hidden_layers, "hidden_layers", minimum=0)
+        _checks.count(self.units, "units")
+        _checks.choice(self.activation, "activation", ACTIVATIONS)
+        _checks.choice(self.loss, "loss", ("bce", "mse"))
+        _checks.choice(self.optimizer, "optimizer", optimizers.NAMES)
+        _checks.positive(self.lr, "lr")
+        if self.batch_size is not None:
+            _checks.count(self.batch_size, "batch_size")
+        _checks.choice(self.penalty, "penalty", regularization.PENALTIES)
+        _checks.positive(self.lam, "lam", allow_zero=True)
+        _checks.in_range(self.dropout, "dropout", 0.0, 1.0)
+        _checks.count(self.epochs, "epochs")
+        _checks.count(self.seed, "seed", minimum=0)
+        _checks.count(self.restart, "restart", minimum=0)
+
+    @property
+    def regression(self) -> bool:
+        """True for the regression set (linear output, squared error)."""
+        return self.dataset == "regression"
+
+    @property
+    def sizes(self) -> list[int]:
+        """Units per layer, input first: ``[2, units, ..., units, 1]``."""
+        return [2] + [self.units] * self.hidden_layers + [1]
+
+    def replace(self, **changes) -> "Config":
+        """A copy with some knobs changed (and validated again)."""
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise ValueError(f"unknown knob(s) {sorted(unknown)}; expected fields of Config")
+        return Config(**{**self.__dict__, **changes})
+
+
+def make_data(config: Config):
+    """The data of ``config``, drawn with ``default_rng(config.seed)`` and split.
+
+    Returns
+    -------
+    X_train, X_test : (n_train, 2), (n_test, 2) float64, ``n_test = ceil(test_fraction * points)``;
+    y_train, y_test : class labels 0/1 (int64), or float64 targets for the regression set.
+    """
+    rng = np.random.default_rng(config.seed)
+    X, y = _MAKERS[config.dataset](config.points, rng, config.noise)
+    return datasets.train_test_split(X, y, config.test_fraction, rng=rng)
+
+
+@dataclass
+class Result:
+    """A trained playground network: its config, model, history and data."""
+
+    config: Config
+    model: MLP
+    history: training.History
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def diverged(self) -> bool:
+        """True if the loss overflowed (training stopped early)."""
+        return self.history.diverged
+
+    @property
+    def loss(self) -> str:
+        """The loss actually trained on: ``'mse'`` for regression, else ``config.loss``."""
+        return "mse" if self.config.regression else self.config.loss
+
+    def predict(self, X) -> np.ndarray:
+        """The network's output for ``X`` (n, 2): P(class 1), or y for regression; shape (n,)."""
+        with one_blas_thread():
+            return self.model.forward(X)[:, 0]
+
+    def test_loss(self) -> float:
+        """The data loss (no penalty) on the test set."""
+        return _losses.get(self.loss)(self.predict(self.X_test)[:, None], self.y_test[:, None])
+
+    def accuracy(self, test: bool = True) -> float:
+        """Fraction of test (or training) points on the right side of P = 0.5."""
+        if self.config.regression:
+            raise ValueError("accuracy is for classification; the regression set has test_loss()")
+        X, y = (self.X_test, self.y_test) if test else (self.X_train, self.y_train)
+        return float(np.mean((self.predict(X) >= 0.5) == (y == 1)))
+
+    def weight_norm(self) -> float:
+        """Sum of squared weights over all layers (what the L2 penalty measures)."""
+        return float(sum((W ** 2).sum() for W in self.model.weights))
+
+
+@functools.lru_cache(maxsize=None)
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController   # finds numpy's BLAS, whichever it is
+    return ThreadpoolController()
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Run numpy's matrix products on one thread inside the block (restored afterwards).
+
+    The playground's products are small: when the machine is busy, the BLAS
+    threads spend far longer waiting for each other than they save (see
+    :mod:`lecture_code.bench`).
+    """
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        yield
+
+
+def build(config: Config, rng: np.random.Generator) -> MLP:
+    """The untrained network of ``config``: a sigmoid output for two classes, linear for
+    regression; ``rng`` draws its weights (and later its dropout masks)."""
+    return MLP(config.sizes, config.activation, "linear" if config.regression else "sigmoid",
+               rng=rng, dropout=config.dropout)
+
+
+def held_out_curve(model: MLP, weights, X, y, loss: str):
+    """Loss and accuracy on ``(X, y)`` of ``model`` with each row of ``weights`` as its parameters.
+
+    ``weights`` is ``(E, P)``: a copy of ``model.flat_params`` after each of E
+    epochs. Instead of E forward passes, all epochs go through the network at
+    once: each layer is one stacked product ``[A, 1] @ [W; b]``, shapes
+    ``(E, n, d_in + 1) @ (E, d_in + 1, d_out)`` (``np.matmul`` over a stack of
+    matrices). The bias is the weight of a constant input 1, and since each
+    layer's ``b`` directly follows its ``W`` in the flat vector, ``[W; b]`` is
+    one slice of it. Chunks of epochs keep the arrays small. The numbers equal
+    those of a test pass after every epoch (to rounding).
+
+    Parameters
+    ----------
+    model : MLP
+        The network (its own parameters are not used, only its shape and activations).
+    weights : array, shape (E, P)
+        One flat parameter vector per epoch (non-finite entries of a diverged run allowed).
+    X, y : array
+        Inputs ``(n, 2)`` and targets ``(n,)``.
+    loss : str
+        ``'bce'`` or ``'mse'``.
+
+    Returns
+    -------
+    losses : (E,) data loss per epoch; accuracy : (E,) for a sigmoid output, else empty.
+    """
+    if not isinstance(model, MLP):
+        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
+    weights = np.atleast_2d(np.asarray(weights, dtype=np.float64))
+    if weights.ndim != 2 or weights.shape[1] != model.flat_params.size:
+        raise ValueError(f"weights must have shape (epochs, {model.flat_params.size}), one flat "
+                         f"parameter vector per row, got {weights.shape}")
+    X = _checks.as_matrix(X, "X", columns=model.sizes[0])
+    Y = _checks.as_array(y, "y", ndim=(1, 2)).reshape(-1, 1)
+    _checks.same_rows(X, Y, "X", "y")
+    loss = _checks.choice(loss, "loss", ("bce", "mse"))
+    step = max(1, 200_000 // (len(X) * max(model.sizes)))       # epochs per chunk
+    losses, right = [], []
+    for w in (weights[i:i + step] for i in range(0, len(weights), step)):
+        A, offset = X[None], 0
+        for layer in model.layers:
+            d_in, d_out = layer.shape
+            Wb = w[:, offset:offset + (d_in + 1) * d_out].reshape(-1, d_in + 1, d_out)
+            A1 = np.concatenate([A, np.ones(A.shape[:-1] + (1,))], axis=-1)    # [A, 1]
+            A, offset = layer.activation.forward(A1 @ Wb), offset + (d_in + 1) * d_out
+        if loss == "bce":
+            p = np.clip(A, _losses.EPS, 1.0 - _losses.EPS)
+            losses.append(-(Y * np.log(p) + (1.0 - Y) * np.log1p(-p)).mean(axis=(1, 2)))
+        else:
+            losses.append(((A - Y) ** 2).mean(axis=(1, 2)))
+        right.append(((A >= 0.5) == (Y >= 0.5)).mean(axis=(1, 2)))
+    classify = model.layers[-1].activation.name == "sigmoid"
+    return np.concatenate(losses), (np.concatenate(right) if classify else np.empty(0))
+
+
+def run(config: Config = Config()) -> Result:
+    """Draw the data, build the network, train it; return a :class:`Result`.
+
+    Training is :func:`lecture_code.training.train`; the test loss and accuracy
+    per epoch come from :func:`held_out_curve` and are stored in the history as
+    ``val_loss`` and ``val_acc``. Weights, dropout masks and minibatches come
+    from ``default_rng([seed, restart])``, so the same config always gives the
+    same result. A run whose loss overflowed has ``result.diverged`` set (it
+    is not raised).
+
+    Parameters
+    ----------
+    config : Config
+        Every knob (the default is the benchmark's configuration).
+
+    Returns
+    -------
+    Result
+    """
+    if not isinstance(config, Config):
+        raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
+    X_train, X_test, y_train, y_test = make_data(config)
+    rng = np.random.default_rng([config.seed, config.restart])
+    model = build(config, rng)
+    result, weights = Result(config, model, None, X_train, X_test, y_train, y_test), []
+    with one_blas_thread():
+        result.history = history = training.train(
+            model, X_train, y_train, loss=result.loss, optimizer=config.optimizer, lr=config.lr,
+            epochs=config.epochs, batch_size=config.batch_size, rng=rng, penalty=config.penalty,
+            lam=config.lam if config.penalty != "none" else 0.0,
+            on_epoch=lambda epoch: weights.append(model.flat_params.copy()))
+        if history.epochs:        # the test curve, from the weights after every epoch
+            with np.errstate(over="ignore", invalid="ignore"):   # a run may end in overflow
+                test_loss, test_acc = held_out_curve(model, weights, X_test, y_test, result.loss)
+            history.val_loss, history.val_acc = test_loss.tolist(), test_acc.tolist()
+            history.best_epoch = int(np.argmin(test_loss))
+    return result
+
+
+#: Batch sizes the panel offers (``'full'`` is the whole training set).
+BATCH_SIZES = (10, 50, "full")
+
+
+def controls(config: Config = Config()) -> dict:
+    """The panel's controls, one per knob of :class:`Config`, starting at ``config``.
+
+    ``{knob: Slider, Choice or Button}`` (see :mod:`lecture_code.widgets`); the
+    ``restart`` knob is a button that counts clicks ("retrain with new weights").
+    """
+    from .widgets import Button, Choice, Slider
+    c = config
+    return {
+        "dataset": Choice("data", DATASETS, c.dataset),
+        "noise": Slider("noise", 0.0, 0.6, c.noise, step=0.05),
+        "test_fraction": Slider("test share", 0.1, 0.9, c.test_fraction, step=0.05),
+        "points": Slider("points", 50, 1000, c.points, step=50, integer=True),
+        "hidden_layers": Slider("hidden layers", 0, 6, c.hidden_layers, integer=True),
+        "units": Slider("units per layer", 1, 16, c.units, integer=True),
+        "activation": Choice("activation", ACTIVATIONS, c.activation),
+        "loss": Choice("loss", ("bce", "mse"), c.loss),
+        "optimizer": Choice("optimizer", ("sgd", "momentum", "rmsprop", "adam"), c.optimizer),
+        "lr": Slider("learning rate", 1e-4, 10.0, c.lr, log=True),
+        "batch_size": Choice("batch size", BATCH_SIZES, c.batch_size or "full"),
+        "penalty": Choice("penalty", regularization.PENALTIES, c.penalty),
+        "lam": Slider("penalty rate λ", 1e-5, 1.0, c.lam, log=True),
+        "dropout": Slider("dropout", 0.0, 0.9, c.dropout, step=0.05),
+        "epochs": Slider("epochs", 10, 1000, c.epochs, step=10, integer=True),
+        "seed": Slider("data seed", 0, 9, c.seed, integer=True),
+        "restart": Button("retrain (new weights)", c.restart),
+    }
+
+
+def panel(config: Config = Config()):
+    """A live :class:`lecture_code.widgets.Panel` over every knob; retrains on each change.
+
+    Each change trains the network of the new setting from scratch and redraws
+    one :class:`lecture_code.plotting.PlaygroundFigure`. A setting that cannot be
+    shown (training that diverged) shows a plain message instead of the figure.
+
+    Parameters
+    ----------
+    config : Config
+        Where the controls start.
+
+    Returns
+    -------
+    lecture_code.widgets.Panel
+    """
+    from .plotting import PlaygroundFigure
+    from .widgets import Panel
+    figure = PlaygroundFigure()
+
+    def update(batch_size="full", **values):
+        with one_blas_thread():
+            result = run(Config(batch_size=None if batch_size == "full" else batch_size, **values))
+            if result.diverged:
+                raise training.TrainingDiverged("training diverged")
+            return figure.update(result).to_png()
+
+    return Panel(update, controls(config), alt=(
+        "The playground: the data with the network's decision boundary or regression "
+        "surface, the network drawn with one link per weight, and the train and test loss."))
