@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lecture_code import datasets, plotting
+from lecture_code.plotting import style
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -269,7 +270,7 @@ def test_boundary_figure_checks_its_arguments(kwargs, message):
 
 @given(st.floats(1e-6, 1e6))
 def test_nice_ceil_is_a_round_upper_bound(value):
-    top = plotting._nice_ceil(value)
+    top = style._nice_ceil(value)
     assert value * (1 - 1e-12) <= top <= (4 / 3) * value * (1 + 1e-12)   # widest step: 1.5 to 2
     mantissa = top / 10 ** np.floor(np.log10(top) + 1e-12)
     assert any(np.isclose(mantissa, m) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))

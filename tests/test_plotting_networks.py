@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lecture_code import datasets, plotting, shallow
+from lecture_code.plotting import style
 
 THETA = np.array([[0.0, -1.0], [0.5, 1.0], [-1.0, 2.0]])
 PHI = np.array([-1.0, 1.5, 2.0, -1.0])
@@ -64,6 +65,6 @@ def test_bad_arguments_raise():
 
 def test_nice_limits_contain_the_values_and_zero():
     for low, high in [(0.0, 3.2), (-0.7, 0.0), (-5.0, 12.0), (0.0, 0.0)]:
-        bottom, top = plotting._nice_limits(low, high)
+        bottom, top = style._nice_limits(low, high)
         assert bottom < 0 < top
         assert bottom <= low and top >= high

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from lecture_code import plotting
+from lecture_code.plotting import style
 
 
 def test_update_draws_both_curves_and_the_gap():
@@ -37,7 +38,7 @@ def test_update_rejects_mismatched_or_non_positive_losses():
 
 
 def test_limits_step_through_1_2_5():
-    assert plotting._step_125(0.238, down=True) == 0.2
-    assert plotting._step_125(1.05, down=False) == 2.0
-    assert plotting._step_125(7.0, down=False) == 10.0
-    assert plotting._step_125(0.05, down=True) == 0.05
+    assert style._step_125(0.238, down=True) == 0.2
+    assert style._step_125(1.05, down=False) == 2.0
+    assert style._step_125(7.0, down=False) == 10.0
+    assert style._step_125(0.05, down=True) == 0.05

@@ -1,0 +1,57 @@
+"""Figures for the book, in the colour-blind-safe Okabe–Ito palette.
+
+Every function draws into the ``ax`` it is given (``None`` means pyplot's
+current axes, imported only then) and returns what it drew; none calls
+``plt.show()``. The ``...Figure`` classes are the figures behind the live
+widgets: created once, redrawn by changing their artists' data, rendered to
+PNG with Agg, never through pyplot or a GUI backend.
+
+One module per kind of figure: :mod:`~lecture_code.plotting.style` (palette,
+colour maps), :mod:`~lecture_code.plotting.boundary` (decision boundaries),
+:mod:`~lecture_code.plotting.curves` (losses, activations, fits),
+:mod:`~lecture_code.plotting.shallow` (chapter 3's shallow network),
+:mod:`~lecture_code.plotting.surfaces` (loss surfaces and descent paths),
+:mod:`~lecture_code.plotting.graphs` (network diagrams, gradient sizes) and
+:mod:`~lecture_code.plotting.playground` (chapter 8). Everything public is
+also available as ``lecture_code.plotting.<name>``.
+"""
+from __future__ import annotations
+
+from .style import PALETTE, CLASS_COLORS, MARKERS, BOUNDARY_CMAP, REGION_CMAP
+from .boundary import decision_boundary, BoundaryFigure, WeightsFigure
+from .curves import (
+    loss_curves, accuracy_curves, activation_plot, regression_fit, FitFigure,
+    double_descent_curve, LossComparisonFigure)
+from .shallow import ShallowFigure
+from .surfaces import (
+    SURFACE_CMAP, surface_contour, descent_path, describe_path, PathFigure, loss_landscape)
+from .graphs import network_graph, gradient_norm_bars
+from .playground import PlaygroundFigure
+
+__all__ = [
+    'PALETTE',
+    'CLASS_COLORS',
+    'MARKERS',
+    'BOUNDARY_CMAP',
+    'REGION_CMAP',
+    'decision_boundary',
+    'BoundaryFigure',
+    'WeightsFigure',
+    'loss_curves',
+    'accuracy_curves',
+    'activation_plot',
+    'regression_fit',
+    'FitFigure',
+    'double_descent_curve',
+    'LossComparisonFigure',
+    'ShallowFigure',
+    'SURFACE_CMAP',
+    'surface_contour',
+    'descent_path',
+    'describe_path',
+    'PathFigure',
+    'loss_landscape',
+    'network_graph',
+    'gradient_norm_bars',
+    'PlaygroundFigure',
+]
