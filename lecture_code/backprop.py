@@ -21,7 +21,7 @@ from .vanishing import HIDDEN_ACTIVATIONS
 __all__ = ["SLIDE_WEIGHTS", "sigmoid_221_example", "shallow_example", "training_costs",
            "counted_backprop"]
 
-#: Deck 003's weights w1 ... w6: w1, w2 into h1; w3, w4 into h2; w5, w6 into o1.
+#: Deck 003's weights w1 to w6 (w1 and w2 into h1, w3 and w4 into h2, w5 and w6 into o1).
 SLIDE_WEIGHTS = (0.14, 0.19, 0.24, 0.29, 0.35, 0.40)
 
 

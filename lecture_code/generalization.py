@@ -171,7 +171,7 @@ def double_descent(x_train, y_train, x_test, y_test, n_features, *, rng: np.rand
 def train_classifier(X, y, *, rng: np.random.Generator, hidden=(32, 32), penalty: str = "none",
                      lam: float = 0.0, dropout: float = 0.0, epochs: int = 300, lr: float = 0.1,
                      **train_options):
-    """Train MLP [d_in, *hidden, 1] (ReLU, sigmoid output) on 0/1 labels with full-batch SGD,
+    """Train ``MLP([d_in, *hidden, 1])`` (ReLU, sigmoid output) on 0/1 labels with full-batch SGD,
     momentum 0.9 and the binary cross-entropy, plus lam R(W) and dropout if asked.
 
     ``train_options`` go to :func:`lecture_code.training.train` (``X_val``, ``y_val``,

@@ -114,7 +114,7 @@ class Config:
 
     @property
     def sizes(self) -> list[int]:
-        """Units per layer, input first: ``[2, units, ..., units, 1]``."""
+        """Units per layer, input first, ``[2, units, ..., units, 1]``."""
         return [2] + [self.units] * self.hidden_layers + [1]
 
     def replace(self, **changes) -> "Config":
@@ -157,7 +157,7 @@ class Result:
 
     @property
     def loss(self) -> str:
-        """The loss actually trained on: ``'mse'`` for regression, else ``config.loss``."""
+        """The loss actually trained on, ``'mse'`` for regression, else ``config.loss``."""
         return "mse" if self.config.regression else self.config.loss
 
     def predict(self, X) -> np.ndarray:

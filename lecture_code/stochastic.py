@@ -1,7 +1,7 @@
 """Stochastic and minibatch gradient descent: the noise of a minibatch gradient, and its use.
 
 A minibatch gradient is the full gradient plus a random error. :func:`gradient_noise`
-measures that error for a real network: the mean of |g_B - g| / |g| over random
+measures that error for a real network: the mean of ``|g_B - g| / |g|`` over random
 batches. On the 2-D surfaces of :mod:`lecture_code.descent`, :func:`noisy_descent`
 models it as Gaussian noise added to every gradient, :func:`settle` lets plain
 descent finish each walk, and :func:`escape_fraction` counts the noisy walkers that

@@ -6,13 +6,13 @@ current axes, imported only then) and returns what it drew; none calls
 widgets: created once, redrawn by changing their artists' data, rendered to
 PNG with Agg, never through pyplot or a GUI backend.
 
-One module per kind of figure: :mod:`~lecture_code.plotting.style` (palette,
-colour maps), :mod:`~lecture_code.plotting.boundary` (decision boundaries),
-:mod:`~lecture_code.plotting.curves` (losses, activations, fits),
-:mod:`~lecture_code.plotting.shallow` (chapter 3's shallow network),
-:mod:`~lecture_code.plotting.surfaces` (loss surfaces and descent paths),
-:mod:`~lecture_code.plotting.graphs` (network diagrams, gradient sizes) and
-:mod:`~lecture_code.plotting.playground` (chapter 8). Everything public is
+One module per kind of figure: ``style`` (palette,
+colour maps), ``boundary`` (decision boundaries),
+``curves`` (losses, activations, fits),
+``shallow`` (chapter 3's shallow network),
+``surfaces`` (loss surfaces and descent paths),
+``graphs`` (network diagrams, gradient sizes) and
+``playground`` (chapter 8). Everything public is
 also available as ``lecture_code.plotting.<name>``.
 """
 from __future__ import annotations

@@ -86,7 +86,7 @@ def gradient_norm_bars(ax, norms, *, ylim=(1e-14, 1e2), label: str = ""):
     """Bar chart (log scale) of one gradient norm per layer, layer 1 (next to the input) on the left.
 
     ``norms`` is 1-D with positive entries, as returned by
-    :func:`lecture_code.backprop.layer_gradient_norms`; the last bar (the output
+    :func:`lecture_code.vanishing.deep_gradient_norms`; the last bar (the output
     layer) is drawn in black. Returns the bar container.
     """
     from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
