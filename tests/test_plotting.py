@@ -232,7 +232,7 @@ def test_boundary_figure_blitting_leaves_no_stale_pixels():
     warm.update(lambda G: 1 - logistic(G), X_train, y_train, X_test, y_test, history(5, 2))
     first = warm.to_png()
     warm.update(logistic, X_train, y_train, X_test, y_test, history(5))   # same limits: blit
-    assert warm._background is not None
+    assert len(warm._backgrounds) == 1                  # cached by the first frame
     fresh = plotting.BoundaryFigure(dpi=50)
     fresh.update(logistic, X_train, y_train, X_test, y_test, history(5))
     assert warm.to_png() == fresh.to_png() != first

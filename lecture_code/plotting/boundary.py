@@ -16,8 +16,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import _checks
-from .style import (BOUNDARY_CMAP, CLASS_COLORS, MARKERS, PALETTE, REGION_CMAP, _axes, _labels,
-                    _nice_ceil, _png)
+from .style import (Blitter, BOUNDARY_CMAP, CLASS_COLORS, MARKERS, PALETTE, REGION_CMAP, _axes, _labels,
+                    _nice_ceil)
 
 __all__ = ['decision_boundary', 'BoundaryFigure', 'WeightsFigure']
 
@@ -95,7 +95,7 @@ def decision_boundary(ax, predict: Callable, X, y, *, resolution: int = 100,
     return image, scatters
 
 
-class BoundaryFigure:
+class BoundaryFigure(Blitter):
     """One figure, drawn many times: decision boundary (left) and loss curves (right).
 
     Every artist is created here; :meth:`update` only changes their data and
@@ -140,7 +140,7 @@ class BoundaryFigure:
         self.dynamic = [self.image, *points, self.train_line, self.val_line, self.best_line]
         for artist in self.dynamic:
             artist.set_animated(True)                           # left out of the background
-        self._background, self._limits = None, None
+        self._limits = None
 
     def update(self, predict: Callable, X_train, y_train, X_test=None, y_test=None,
                history=None) -> None:
@@ -177,22 +177,15 @@ class BoundaryFigure:
         if limits != self._limits:                              # redraw the background once
             self.ax_boundary.set(xlim=limits[0:2], ylim=limits[2:4])
             self.ax_loss.set(xlim=(0, limits[4]), ylim=(0, limits[5]))
-            self._background, self._limits = None, limits
+            self._limits = limits
 
     def to_png(self) -> bytes:
         """Render with Agg (blitting over the cached background) and return PNG bytes."""
-        if self._background is None:
-            self.canvas.draw()                                  # everything but the dynamic artists
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            artist.axes.draw_artist(artist)
-        for spine in self.ax_boundary.spines.values():          # keep the frame above the surface
-            self.ax_boundary.draw_artist(spine)
-        return _png(np.asarray(self.canvas.buffer_rgba()))
+        # one background per set of axis limits; the frame stays above the surface
+        return self._blit(self._limits, on_top=self.ax_boundary.spines.values())
 
 
-class WeightsFigure:
+class WeightsFigure(Blitter):
     """A classifier drawn many times: decision boundary (left), histogram of its weights (right).
 
     The data are fixed when the figure is made (train points filled, test points
@@ -245,7 +238,6 @@ class WeightsFigure:
         self.dynamic = [self.image, *points, self.bars, self.note]   # drawn in this order
         for artist in self.dynamic:
             artist.set_animated(True)
-        self._background = None
 
     def counts(self, weights) -> np.ndarray:
         """Weights per bin, the values beyond the range clipped into the outermost bins."""
@@ -260,12 +252,4 @@ class WeightsFigure:
         _style_image(self.image, probability)
         self.bars.set_data(np.maximum(self.counts(weights), 0.5))   # empty bins sit on the baseline
         self.note.set_text(str(note))
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            (artist.axes or self.figure).draw_artist(artist)
-        for spine in self.ax_boundary.spines.values():
-            self.ax_boundary.draw_artist(spine)
-        return _png(np.asarray(self.canvas.buffer_rgba()))
+        return self._blit(on_top=self.ax_boundary.spines.values())

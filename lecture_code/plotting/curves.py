@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import _checks
-from .style import (CLASS_COLORS, PALETTE, _axes, _png, _step_125)
+from .style import (Blitter, CLASS_COLORS, PALETTE, _axes, _step_125)
 
 __all__ = ['loss_curves', 'accuracy_curves', 'activation_plot', 'regression_fit', 'FitFigure',
            'double_descent_curve', 'LossComparisonFigure']
@@ -94,7 +94,7 @@ def regression_fit(ax, x, y, predict: Callable, *, truth: Callable | None = None
     return tuple(artists)
 
 
-class FitFigure:
+class FitFigure(Blitter):
     """Points and one fitted curve per model, redrawn in place (a live widget's figure).
 
     All artists are created once; :meth:`update` changes their data and
@@ -131,7 +131,6 @@ class FitFigure:
         self.dynamic = [self.points, self.marked, *self.lines.values()]
         for artist in self.dynamic:
             artist.set_animated(True)           # left out of the cached background
-        self._background = None
 
     def update(self, x, y, predictions: dict, highlight: int | None = None) -> bytes:
         """Show points ``(x, y)`` and ``predictions[name](grid (m, 1)) -> (m,) or (m, 1)``.
@@ -156,13 +155,7 @@ class FitFigure:
                 raise ValueError(f"predictions[{name!r}] must return one value per grid row, "
                                  f"got shape {fit.shape}")
             line.set_data(self.grid, fit)
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            self.ax.draw_artist(artist)
-        return _png(np.asarray(self.canvas.buffer_rgba()))
+        return self._blit()
 
 
 def double_descent_curve(ax, result, *, n_train: int | None = None, label: str = "test error",
@@ -190,7 +183,7 @@ def double_descent_curve(ax, result, *, n_train: int | None = None, label: str =
     return lines
 
 
-class LossComparisonFigure:
+class LossComparisonFigure(Blitter):
     """Two loss curves that should coincide (left) and their gap per epoch (right, log scale).
 
     Chapter 9 trains one network in numpy and its copy in torch: the first
@@ -224,7 +217,7 @@ class LossComparisonFigure:
         self.dynamic = [self.ours, self.theirs, self.gap, self.title]
         for artist in self.dynamic:
             artist.set_animated(True)
-        self._backgrounds, self._key = {}, None
+        self._key = None
 
     def update(self, ours, theirs, title: str | None = None) -> bytes:
         """Draw the per-epoch losses ``ours`` and ``theirs`` (1-D, equal length, >= 0).
@@ -255,10 +248,4 @@ class LossComparisonFigure:
             self.ax.set_ylim(low, high)
             self.ax_gap.set_ylim(1e-18, gap_top)
             self._key = key
-        if key not in self._backgrounds:
-            self.canvas.draw()
-            self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self._backgrounds[key])
-        for artist in self.dynamic:
-            (artist.axes or self.figure).draw_artist(artist)
-        return _png(np.asarray(self.canvas.buffer_rgba()))
+        return self._blit(key)

@@ -11,13 +11,13 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 from .. import _checks
-from .style import (BOUNDARY_CMAP, CLASS_COLORS, MARKERS, _nice_ceil, _png)
+from .style import (Blitter, BOUNDARY_CMAP, CLASS_COLORS, MARKERS, _nice_ceil)
 
 __all__ = ['PlaygroundFigure']
 
 
 # -- chapter 8: the playground -------------------------------------------------------------
-class PlaygroundFigure:
+class PlaygroundFigure(Blitter):
     """The playground's figure (chapter 8), redrawn for each
     :class:`lecture_code.playground.Result`: the data and the model's output
     (left), the network with one link per weight (middle), train and test loss
@@ -82,7 +82,7 @@ class PlaygroundFigure:
                         self.train_line, self.test_line, self.score]
         for artist in self.dynamic:
             artist.set_animated(True)               # left out of the cached background
-        self._backgrounds, self._key, self._grid = {}, None, None
+        self._key, self._grid = None, None
 
     def _layout(self, half: float, epochs: int, loss: str, regression: bool) -> None:
         """Axis limits, title and colour scale: they change rarely, and each combination's
@@ -99,8 +99,6 @@ class PlaygroundFigure:
         self.image.set_extent((-half, half, -half, half))
         self.image.set_clim((-1, 1) if regression else (0, 1))
         self._key = key
-        if len(self._backgrounds) >= 32:
-            self._backgrounds.clear()
 
     def _network(self, model) -> None:
         """Nodes in one column per layer; one link per weight, binned by sign and size."""
@@ -151,15 +149,7 @@ class PlaygroundFigure:
 
     def to_png(self) -> bytes:
         """Render with Agg (blitting over the cached background) and return PNG bytes."""
-        if self._key not in self._backgrounds:
-            self.canvas.draw()
-            self._backgrounds[self._key] = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self._backgrounds[self._key])
-        for artist in self.dynamic:
-            artist.axes.draw_artist(artist)
-        for spine in self.ax_data.spines.values():      # keep the frame above the surface
-            self.ax_data.draw_artist(spine)
-        return _png(np.asarray(self.canvas.buffer_rgba()))
+        return self._blit(self._key, on_top=self.ax_data.spines.values())   # frame above the surface
 
     _repr_png_ = to_png     # a notebook shows the figure when it is a cell's value
 

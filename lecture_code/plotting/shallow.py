@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import _checks
-from .style import (CLASS_COLORS, PALETTE, _nice_limits, _png)
+from .style import (Blitter, CLASS_COLORS, PALETTE, _nice_limits)
 
 __all__ = ['ShallowFigure']
 
@@ -18,7 +18,7 @@ __all__ = ['ShallowFigure']
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-class ShallowFigure:
+class ShallowFigure(Blitter):
     """A shallow network with one input, drawn many times: hidden units (left), output (right).
 
     Left: each hidden unit h_d = a[theta_d0 + theta_d1 x] in its own colour. Right: the
@@ -87,7 +87,7 @@ class ShallowFigure:
                         self.kink_marks, self.mse_text]
         for artist in self.dynamic:
             artist.set_animated(True)                           # left out of the background
-        self._background, self._limits = None, None
+        self._limits = None
 
     def update(self, theta, phi) -> "ShallowFigure":
         """Show the network with ``theta`` (D, 2) and ``phi`` (D + 1,); no artist is created."""
@@ -114,18 +114,12 @@ class ShallowFigure:
         if limits != self._limits:                              # redraw the background
             self.ax_hidden.set_ylim(*limits[0])
             self.ax_output.set_ylim(*limits[1])
-            self._background, self._limits = None, limits
+            self._limits = limits
         return self
 
     def to_png(self) -> bytes:
         """Render with Agg (blitting over the cached background) and return PNG bytes."""
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            artist.axes.draw_artist(artist)
-        return _png(np.asarray(self.canvas.buffer_rgba()))
+        return self._blit(self._limits)
 
     _repr_png_ = to_png     # a notebook shows the figure when it is a cell's value
 

@@ -93,3 +93,34 @@ def _step_125(value: float, down: bool) -> float:
     k = 10.0 ** np.floor(np.log10(value))
     steps = [m * k for m in (1, 2, 5, 10)]
     return max(v for v in steps if v <= value) if down else min(v for v in steps if v >= value)
+
+
+class Blitter:
+    """Base of the figures drawn many times (the live widgets' figures).
+
+    A subclass creates ``self.figure``, ``self.canvas`` (Agg) and
+    ``self.dynamic``, the artists that change from frame to frame. Everything
+    else (axes, ticks, labels) is drawn once per *background key*, for example
+    the axis limits, and cached; each frame restores that background and draws
+    only the dynamic artists on top. This blitting makes a frame several times
+    cheaper than a full draw.
+    """
+
+    _MAX_BACKGROUNDS = 32
+
+    def _blit(self, key=None, on_top=()) -> bytes:
+        """Render the frame for background ``key`` and return PNG bytes.
+
+        ``on_top`` are artists drawn after the dynamic ones (e.g. axis spines
+        that must stay above an image).
+        """
+        backgrounds = self.__dict__.setdefault("_backgrounds", {})
+        if key not in backgrounds:
+            if len(backgrounds) >= self._MAX_BACKGROUNDS:
+                backgrounds.clear()
+            self.canvas.draw()
+            backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.canvas.restore_region(backgrounds[key])
+        for artist in (*self.dynamic, *on_top):
+            (artist.axes or self.figure).draw_artist(artist)
+        return _png(np.asarray(self.canvas.buffer_rgba()))

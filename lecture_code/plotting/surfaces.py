@@ -11,7 +11,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 from .. import _checks
-from .style import (CLASS_COLORS, PALETTE, _axes, _png)
+from .style import (Blitter, CLASS_COLORS, PALETTE, _axes)
 
 __all__ = ['SURFACE_CMAP', 'surface_contour', 'descent_path', 'describe_path', 'PathFigure',
            'loss_landscape']
@@ -85,7 +85,7 @@ def describe_path(surface, path) -> str:
     return f"after {steps} steps: w = ({w[0]:.2f}, {w[1]:.2f}), f(w) = {float(surface.f(w)):.3g}"
 
 
-class PathFigure:
+class PathFigure(Blitter):
     """The live figure of chapter 5: a path on a surface (left) and f(w_t) - f* per step (right).
 
     Each surface's contours and axes are drawn once into a background that is
@@ -108,7 +108,7 @@ class PathFigure:
         self.dynamic = [self.line, self.curve, self.note]
         for artist in self.dynamic:
             artist.set_animated(True)
-        self._contours, self._backgrounds, self._key = {}, {}, None
+        self._contours, self._key = {}, None
 
     def update(self, surface, path) -> None:
         """Show ``path`` ((steps + 1, 2), NaN rows allowed) on ``surface``."""
@@ -135,13 +135,7 @@ class PathFigure:
 
     def to_png(self) -> bytes:
         """Render with Agg, blitting the path over the cached background, and return PNG bytes."""
-        if self._key not in self._backgrounds:
-            self.canvas.draw()
-            self._backgrounds[self._key] = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.canvas.restore_region(self._backgrounds[self._key])
-        for artist in self.dynamic:
-            (artist.axes or self.figure).draw_artist(artist)
-        return _png(np.asarray(self.canvas.buffer_rgba()))
+        return self._blit(self._key)
 
 
 def loss_landscape(ax, w_grid_1, w_grid_2, J, *, levels: int = 12, marks: dict | None = None):
