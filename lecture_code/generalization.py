@@ -1,13 +1,12 @@
-"""Generalization: error on data the model never saw, early stopping, double descent.
+"""Generalization: error on data the model never saw, and double descent.
 
 - the lectures' five points: a line and a cubic fitted on four, the distance from the
   fifth (:func:`holdout_error`);
-- early stopping as a pure function of the validation losses (:func:`early_stopping_epoch`),
-  the rule :func:`lecture_code.training.train` applies with ``patience``;
 - double descent: minimum-norm least squares on p random Fourier features of a 1-D input,
   whose test error peaks at p = number of training points (:func:`double_descent`);
 - the live panels, which retrain an MLP on every change (:func:`penalty_panel`, ...).
 
+Early stopping has its own module, :mod:`lecture_code.early_stopping`.
 See chapter 7 (regularization and generalization).
 """
 from __future__ import annotations
@@ -18,7 +17,7 @@ import numpy as np
 
 from . import _checks, losses, network, regularization, training
 
-__all__ = ["polynomial_fit", "holdout_error", "early_stopping_epoch", "draw_features",
+__all__ = ["polynomial_fit", "holdout_error", "draw_features",
            "fourier_features", "min_norm_fit", "DoubleDescent", "double_descent",
            "train_classifier", "unit_ablation", "penalty_panel", "dropout_panel"]
 
@@ -61,35 +60,6 @@ def holdout_error(x, y, degree: int, held_out: int):
     keep = np.arange(len(x)) != held_out
     coefficients = polynomial_fit(x[keep], y[keep], degree)
     return coefficients, float(abs(np.polyval(coefficients, x[held_out]) - y[held_out]))
-
-
-def early_stopping_epoch(val_losses, patience: int, *, epochs_run: bool = False):
-    """The epoch (0-based) early stopping keeps: the lowest validation loss seen before
-    ``patience`` epochs in a row fail to go below it.
-
-    Parameters
-    ----------
-    val_losses : (epochs,) validation loss after each epoch.
-    patience : epochs without a new minimum that end training, >= 1.
-    epochs_run : also return how many epochs were run before stopping.
-
-    Returns
-    -------
-    best_epoch : int, or ``(best_epoch, epochs_run)``, as in
-    :class:`lecture_code.training.History` (``best_epoch``, ``epochs``).
-    """
-    val = _checks.as_array(val_losses, "val_losses", ndim=1)
-    patience = _checks.count(patience, "patience")
-    best, best_epoch, waited, ran = np.inf, 0, 0, len(val)
-    for epoch, value in enumerate(val):
-        if value < best:
-            best, best_epoch, waited = value, epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                ran = epoch + 1
-                break
-    return (best_epoch, ran) if epochs_run else best_epoch
 
 
 def draw_features(p: int, *, rng: np.random.Generator, scale: float = 10.0):

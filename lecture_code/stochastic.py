@@ -6,6 +6,7 @@ batches. On the 2-D surfaces of :mod:`lecture_code.descent`, :func:`noisy_descen
 models it as Gaussian noise added to every gradient, :func:`settle` lets plain
 descent finish each walk, and :func:`escape_fraction` counts the noisy walkers that
 shake loose from the false minimum of ``two_minima``, where plain descent stays for ever.
+:func:`batch_size_panel` trains one network with any batch size, live.
 
 See chapter 5 (gradient descent).
 """
@@ -18,7 +19,8 @@ from .descent import _point, get
 from .network import MLP
 from .slices import _data
 
-__all__ = ["gradient_noise", "noisy_descent", "settle", "escape_fraction"]
+__all__ = ["gradient_noise", "noisy_descent", "settle", "escape_fraction", "PANEL_BATCH_SIZES",
+           "batch_size_panel"]
 
 def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generator,
                    loss: str = "bce", draws: int = 100) -> float:
@@ -109,3 +111,61 @@ def escape_fraction(surface, lr: float, noise: float, steps: int, *, rng: np.ran
     paths = noisy_descent(surface, lr, noise, steps, rng=rng, runs=runs, start=start)
     ends = settle(surface, paths[-1])
     return float(np.mean(np.linalg.norm(ends - np.array(get(surface).minimum), axis=1) < tol))
+
+
+#: Batch sizes of :func:`batch_size_panel`, on its 64-point set: 64 is full-batch descent.
+PANEL_BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
+    """A live batch-size slider: noise against cost, on a small two-class problem.
+
+    A 2-8-1 tanh network learns 64 moons points by SGD for ``epochs`` epochs
+    at learning rate ``lr``, from the same initial weights for every batch
+    size B. Left, the training loss per epoch; right, the same losses against
+    the number of updates (64 / B per epoch), with full-batch descent in grey
+    on both: small batches make many cheap, noisy steps.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from . import datasets, training, widgets
+    from .plotting import CLASS_COLORS
+    X, y = datasets.moons(64, rng=np.random.default_rng(seed), noise=0.2)
+
+    def losses_for(batch: int) -> np.ndarray:
+        model = MLP([2, 8, 1], "tanh", "sigmoid", rng=np.random.default_rng(seed))
+        history = training.train(model, X, y, loss="bce", optimizer="sgd", lr=lr,
+                                 epochs=epochs, batch_size=batch, rng=np.random.default_rng(seed),
+                                 raise_on_divergence=True)
+        return np.asarray(history.train_loss)
+
+    full = losses_for(len(X))
+    figure = Figure(figsize=(7.0, 3.0), dpi=80)
+    FigureCanvasAgg(figure)
+    by_epoch, by_update = figure.subplots(1, 2)
+    figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.86, wspace=0.25)
+    epoch_axis = np.arange(1, epochs + 1)
+    lines = []
+    for ax, xlabel in ((by_epoch, "epoch"), (by_update, "updates (log scale)")):
+        ax.plot(epoch_axis, full, color="0.7", label="full batch (B = 64)")
+        lines.append(ax.plot([], [], color=CLASS_COLORS[1], label="batch size B")[0])
+        ax.set(xlabel=xlabel, ylim=(0, 1.05 * max(full.max(), 0.8)))
+    by_update.set_xscale("log")
+    by_update.set_xlim(1, epochs * len(X))
+    by_epoch.set(xlim=(1, epochs), ylabel="training loss (BCE)")
+    by_epoch.legend(frameon=False, fontsize=8)
+
+    def update(batch_size):
+        losses = losses_for(batch_size)
+        per_epoch = -(-len(X) // batch_size)
+        lines[0].set_data(epoch_axis, losses)
+        lines[1].set_data(epoch_axis * per_epoch, losses)
+        figure.suptitle(f"B = {batch_size}: {per_epoch} updates per epoch, "
+                        f"{per_epoch * epochs} in all; final loss {losses[-1]:.3f} "
+                        f"(full batch {full[-1]:.3f})", fontsize=9)
+        return figure
+
+    return widgets.Panel(update, {"batch_size": widgets.Choice("batch size", PANEL_BATCH_SIZES, 8)},
+                         alt="Training loss of the same network trained with a chosen batch "
+                             "size, per epoch and per update, against full-batch descent in grey.")

@@ -92,3 +92,14 @@ def test_plain_descent_stays_in_the_false_minimum_and_noise_lets_walkers_escape(
 def test_noisy_functions_reject_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_batch_size_panel_shows_every_batch_size_and_counts_the_updates():
+    panel = stochastic.batch_size_panel(epochs=5)
+    assert panel.controls["batch_size"].extremes() == list(stochastic.PANEL_BATCH_SIZES)
+    for batch in stochastic.PANEL_BATCH_SIZES:
+        png, message = panel.render(batch_size=batch)
+        assert message is None and png.startswith(b"\x89PNG")
+    title = panel.update(batch_size=4)._suptitle.get_text()
+    assert title.startswith("B = 4: 16 updates per epoch, 80 in all")
+

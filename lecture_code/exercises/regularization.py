@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import datasets, generalization, regularization
+from .. import datasets, early_stopping, generalization, regularization
 from . import exercise
 
 #: ex-regularization-l2-penalty: the weight matrices and lambda of the exercise.
@@ -79,9 +79,9 @@ def dropout_scale(scale):
 
 
 @exercise("ex-regularization-early-stopping", points=2)
-def early_stopping(best_epoch, epochs_run):
-    """Best epoch (0-based) and epochs run, as generalization.early_stopping_epoch computes."""
-    best, ran = generalization.early_stopping_epoch(VAL_LOSSES, PATIENCE, epochs_run=True)
+def stopping_point(best_epoch, epochs_run):
+    """Best epoch (0-based) and epochs run, as early_stopping.early_stopping_epoch computes."""
+    best, ran = early_stopping.early_stopping_epoch(VAL_LOSSES, PATIENCE, epochs_run=True)
     if (best_epoch, epochs_run) == (best, ran):
         return None
     if best_epoch == int(np.argmin(VAL_LOSSES)):
