@@ -14,7 +14,7 @@ from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_rgb
 
 from .. import _checks
 
-__all__ = ['PALETTE', 'CLASS_COLORS', 'MARKERS', 'BOUNDARY_CMAP', 'REGION_CMAP']
+__all__ = ['PALETTE', 'CLASS_COLORS', 'MARKERS', 'BOUNDARY_CMAP', 'REGION_CMAP', 'Blitter']
 
 
 #: Okabe & Ito (2008): black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
