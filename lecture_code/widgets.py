@@ -1,4 +1,4 @@
-"""Live controls: sliders and menus that recompute a figure as they move.
+"""Live panels: controls that recompute a figure as they move.
 
 Every live figure in the book is a :class:`Panel`: a function ``update(**values)``
 that returns a matplotlib ``Figure`` (usually the same one, with its artists
@@ -11,7 +11,10 @@ updated), and a dict of controls. One object serves both ways of reading:
 
 A setting that cannot be computed (training diverged, an impossible
 combination) shows a plain message instead of a figure, never a traceback.
-ipywidgets is imported only when a panel is displayed in a kernel.
+ipywidgets is imported only when a panel is displayed in a kernel. The controls
+themselves (:class:`~lecture_code.controls.Slider`, :class:`~lecture_code.controls.Choice`,
+:class:`~lecture_code.controls.Button`) are described in :mod:`lecture_code.controls`
+and importable from here too.
 
 See any chapter's "try it" section.
 """
@@ -22,120 +25,14 @@ import hashlib
 import html
 import io
 import weakref
-from dataclasses import dataclass
 from typing import Any, Callable
 
-import numpy as np
 
 from . import _checks
+from .controls import Button, Choice, Slider  # noqa: F401  (the chapters write widgets.Slider)
 
-__all__ = ["Slider", "Choice", "Button", "Panel", "boundary_panel", "plain_message"]
+__all__ = ["Panel", "boundary_panel", "plain_message"]   # Slider, Choice, Button: see controls
 
-
-@dataclass(frozen=True)
-class Slider:
-    """A numeric control from ``min`` to ``max``; ``log=True`` spaces it logarithmically."""
-
-    label: str
-    min: float
-    max: float
-    value: float
-    step: float | None = None
-    log: bool = False
-    integer: bool = False
-
-    def __post_init__(self):
-        if not self.min <= self.value <= self.max:
-            raise ValueError(f"value of slider {self.label!r} must lie in [{self.min}, {self.max}], "
-                             f"got {self.value}")
-        if self.log and self.min <= 0:
-            raise ValueError(f"a log slider needs min > 0, got {self.min} for {self.label!r}")
-
-    def extremes(self) -> list:
-        """The two ends of the slider."""
-        return [self._cast(self.min), self._cast(self.max)]
-
-    def sweep(self, count: int) -> list:
-        """``count`` settings from min to max (including both and the default)."""
-        if self.log:
-            values = np.geomspace(self.min, self.max, count)
-        else:
-            values = np.linspace(self.min, self.max, count)
-        if self.step and not self.log:
-            values = np.round((values - self.min) / self.step) * self.step + self.min
-        out = sorted({self._cast(v) for v in values} | {self._cast(self.value)})
-        return out
-
-    def _cast(self, v):
-        return int(round(v)) if self.integer else float(f"{v:.3g}")
-
-    def build(self):
-        import ipywidgets as w
-        style = {"description_width": "initial"}
-        if self.integer:
-            return w.IntSlider(value=int(self.value), min=int(self.min), max=int(self.max),
-                               step=int(self.step or 1), description=self.label,
-                               continuous_update=True, style=style)
-        if self.log:
-            return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.min),
-                                    max=np.log10(self.max), step=self.step or 0.1,
-                                    description=self.label, style=style)
-        return w.FloatSlider(value=self.value, min=self.min, max=self.max,
-                             step=self.step or (self.max - self.min) / 100,
-                             description=self.label, style=style)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A menu of options (strings or numbers)."""
-
-    label: str
-    options: tuple
-    value: Any
-
-    def __post_init__(self):
-        if self.value not in self.options:
-            raise ValueError(f"value of menu {self.label!r} must be one of {self.options}, "
-                             f"got {self.value!r}")
-
-    def extremes(self) -> list:
-        """Every option (a menu has no in-between)."""
-        return list(self.options)
-
-    def sweep(self, count: int) -> list:
-        return list(self.options)
-
-    def build(self):
-        import ipywidgets as w
-        return w.Dropdown(options=list(self.options), value=self.value, description=self.label,
-                          style={"description_width": "initial"})
-
-
-@dataclass(frozen=True)
-class Button:
-    """A push button. Its value counts the clicks (0 before the first), so ``update``
-    can react to a click, e.g. by retraining from new random weights."""
-
-    label: str
-    value: int = 0
-
-    def extremes(self) -> list:
-        """Not clicked, and clicked once."""
-        return [0, 1]
-
-    def sweep(self, count: int) -> list:
-        return [self.value]
-
-    def build(self):
-        import ipywidgets as w
-        import traitlets
-
-        class ClickCounter(w.Button):
-            value = traitlets.Int(0)            # not synced: the kernel counts the clicks
-
-        button = ClickCounter(description=self.label, value=self.value)
-        button.on_click(lambda b: setattr(b, "value", b.value + 1))
-        return button
 
 
 def plain_message(error: BaseException) -> str:

@@ -1,0 +1,73 @@
+"""Panels: one object that is a live widget in a kernel and a precomputed slider on the site."""
+import json
+import re
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from lecture_code import training, widgets
+from lecture_code.controls import Choice, Slider
+
+
+def simple_panel():
+    figure = Figure(figsize=(2, 2))
+    ax = figure.add_subplot()
+    (line,) = ax.plot([], [])
+
+    def update(slope, kind):
+        if slope > 2.5:
+            raise training.TrainingDiverged("too steep")
+        if kind == "bad":
+            raise ValueError("no such curve")
+        x = np.linspace(0, 1, 5)
+        line.set_data(x, slope * x)
+        return figure
+
+    return widgets.Panel(update, {"slope": Slider("slope", 0.0, 3.0, 1.0),
+                                  "kind": Choice("kind", ("line", "bad"), "line")},
+                         alt="a line whose slope the slider sets")
+
+
+def test_render_gives_png_or_a_plain_message_never_an_exception():
+    panel = simple_panel()
+    png, message = panel.render()
+    assert png.startswith(b"\x89PNG") and message is None
+    png, message = panel.render(slope=3.0)
+    assert png is None and message.startswith("Training diverged") and "smaller learning rate" in message
+    png, message = panel.render(kind="bad")
+    assert png is None and message == "This setting cannot be computed: no such curve"
+
+
+def test_static_html_has_a_range_input_one_frame_per_setting_and_alt_text():
+    panel = simple_panel()
+    page = panel.static_html()
+    frames = json.loads(re.search(r'class="lc-frames">(.*?)</script>', page, re.S).group(1))
+    settings = [float(f[0]) for f in frames]
+    assert settings == sorted(settings) and settings[0] == 0.0 and settings[-1] == 3.0
+    assert [f[2] for f in frames] == [s <= 2.5 for s in settings]   # images, then the message
+    assert 'type="range"' in page and f'max="{len(frames) - 1}"' in page
+    assert 'alt="a line whose slope the slider sets"' in page and "Colab or Binder" in page
+
+
+def test_the_mimebundle_serves_the_site_and_the_kernel_from_one_object():
+    bundle = simple_panel()._repr_mimebundle_()
+    assert 'class="lc-panel"' in bundle["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_the_live_widget_keeps_one_image_however_often_it_redraws():
+    box = simple_panel().widget()
+    controls, message, image = box.children
+    before = len(box.children)
+    for value in (0.0, 3.0, 2.0):                 # a figure, a message, a figure again
+        controls.children[0].value = value
+    assert len(box.children) == before and bytes(image.value).startswith(b"\x89PNG")
+    assert message.value == ""
+
+
+def test_panel_needs_controls_and_a_known_static_control():
+    with pytest.raises(ValueError, match="controls"):
+        widgets.Panel(lambda: None, {}, alt="x")
+    with pytest.raises(ValueError, match="static_control"):
+        widgets.Panel(lambda a: None, {"a": Slider("a", 0, 1, 0)}, alt="x", static_control="b")
