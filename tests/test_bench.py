@@ -9,7 +9,6 @@ import pytest
 
 from lecture_code import bench
 
-pytest.importorskip("torch")
 
 KEYS = {"train_ms_median", "render_ms_median", "callback_ms_median", "redraw_ms_median",
         "torch_train_ms_median", "numpy_over_torch", "final_loss_abs_diff", "scaling",

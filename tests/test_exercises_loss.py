@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from lecture_code.exercises import REGISTRY, check, loss
+from support import exercise_contract
+
+from lecture_code.exercises import check, loss
 
 SOFTMAX = np.exp([2.0, 1.0, 0.1]) / np.exp([2.0, 1.0, 0.1]).sum()
 RULE_P = 1 / (1 + np.exp(-(-6 + 0.5 * loss.SLIDE_STUDENTS.sum(axis=1))))
@@ -51,23 +52,8 @@ WRONG = [
 ]
 
 
-def test_every_check_of_the_chapter_is_tested():
-    ids = {i for i in REGISTRY if i.startswith("ex-loss-")}
-    assert ids == set(RIGHT)
-    assert len(ids) >= 4
-
-
-@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
-def test_right_answer_passes(exercise_id, capsys):
-    assert REGISTRY[exercise_id].checker(*RIGHT[exercise_id]) is None
-    check(exercise_id, *RIGHT[exercise_id])
-    assert capsys.readouterr().out.startswith(f"PASS {exercise_id}")
-
-
-@pytest.mark.parametrize("exercise_id, answer, hint", WRONG)
-def test_typical_mistake_gets_its_hint(exercise_id, answer, hint):
-    message = REGISTRY[exercise_id].checker(*answer)
-    assert message is not None and hint in message
+(test_every_check_of_the_chapter_is_tested, test_right_answer_passes,
+ test_typical_mistake_gets_its_hint) = exercise_contract("ex-loss-", RIGHT, WRONG)
 
 
 def test_outlier_accepts_any_case_and_the_trained_slope():

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from lecture_code.exercises import REGISTRY, check, regularization as ex
+from support import exercise_contract
+
+from lecture_code.exercises import check, regularization as ex
 
 SQUARES = 1 + 4 + 0 + 0.25 + 9 + 1
 X5, Y5 = np.arange(5.0), np.array([1.0, 1.8, 1.9, 2.7, 2.6])
@@ -43,23 +44,8 @@ WRONG = [
 ]
 
 
-def test_every_check_of_the_chapter_is_tested():
-    ids = {i for i in REGISTRY if i.startswith("ex-regularization-")}
-    assert ids == set(RIGHT)
-    assert len(ids) >= 4
-
-
-@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
-def test_right_answer_passes(exercise_id, capsys):
-    assert REGISTRY[exercise_id].checker(*RIGHT[exercise_id]) is None
-    check(exercise_id, *RIGHT[exercise_id])
-    assert capsys.readouterr().out.startswith(f"PASS {exercise_id}")
-
-
-@pytest.mark.parametrize("exercise_id, answer, hint", WRONG)
-def test_typical_mistake_gets_its_hint(exercise_id, answer, hint):
-    message = REGISTRY[exercise_id].checker(*answer)
-    assert message is not None and hint in message
+(test_every_check_of_the_chapter_is_tested, test_right_answer_passes,
+ test_typical_mistake_gets_its_hint) = exercise_contract("ex-regularization-", RIGHT, WRONG)
 
 
 def test_the_line_wins_in_the_exercise_and_the_answer_is_recomputed():

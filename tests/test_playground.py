@@ -235,7 +235,6 @@ def test_panel_controls_match_config_fields():
 def test_button_counts_clicks():
     button = widgets.Button("retrain")
     assert button.value == 0 and button.extremes() == [0, 1] and button.sweep(5) == [0]
-    pytest.importorskip("ipywidgets")
     built = button.build()
     seen = []
     built.observe(lambda change: seen.append(change["new"]), names="value")

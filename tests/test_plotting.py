@@ -7,22 +7,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from PIL import Image
 
 from lecture_code import datasets, plotting
+from support import PNG_SIGNATURE
 from lecture_code.plotting import style
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def ax():
-    figure = Figure()
-    FigureCanvasAgg(figure)
-    return figure.add_subplot()
 
 
 def logistic(G):

@@ -1,18 +1,9 @@
 """plotting.network_graph and plotting.gradient_norm_bars (chapter 6)."""
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from lecture_code import plotting
-
-
-@pytest.fixture
-def ax():
-    figure = Figure()
-    FigureCanvasAgg(figure)
-    return figure.add_subplot()
 
 
 LAYERS = [["x1", "x2"], ["h1", "h2"], ["o1"]]

@@ -2,18 +2,9 @@ import io
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
 from lecture_code import descent, plotting
-
-
-@pytest.fixture
-def ax():
-    figure = Figure()
-    FigureCanvasAgg(figure)
-    return figure.add_subplot()
 
 
 def test_surface_contour_shades_below_every_level_and_marks_the_minimum(ax):

@@ -5,21 +5,11 @@ import io
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
 from lecture_code import datasets, plotting, widgets
+from support import PNG_SIGNATURE
 from lecture_code.exercises.loss import fit_line
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def ax():
-    figure = Figure()
-    FigureCanvasAgg(figure)
-    return figure.add_subplot()
 
 
 def bowl():

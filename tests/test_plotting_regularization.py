@@ -10,8 +10,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lecture_code import datasets, generalization, plotting
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from support import PNG_SIGNATURE
 
 
 def data():

@@ -232,10 +232,7 @@ def test_binder_python_matches_the_reference_environment():
 
 def test_package_installs_every_subpackage_from_git():
     """Colab installs the package from git (not editable): every subpackage must be in the wheel."""
-    try:
-        import tomllib
-    except ImportError:   # Python 3.10
-        pytest.skip("tomllib needs Python 3.11")
+    import tomllib      # standard library from Python 3.11, which pyproject.toml requires
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = project.get("tool", {}).get("setuptools", {})
     packages = setuptools.get("packages")

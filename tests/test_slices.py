@@ -2,16 +2,10 @@
 import numpy as np
 import pytest
 
-from lecture_code import datasets, network, slices, training
+from lecture_code import slices, training
 
 
-def small_problem(seed=0, n=64):
-    rng = np.random.default_rng(seed)
-    X, y = datasets.moons(n, rng=rng, noise=0.2)
-    return network.MLP([2, 8, 1], rng=rng), X, y
-
-
-def test_unit_direction_has_the_length_of_each_unit_and_no_bias():
+def test_unit_direction_has_the_length_of_each_unit_and_no_bias(small_problem):
     model, _, _ = small_problem()
     d = slices.unit_direction(model, np.random.default_rng(0))
     assert d.shape == (model.n_parameters(),)
@@ -27,7 +21,7 @@ def test_unit_direction_has_the_length_of_each_unit_and_no_bias():
         offset += b.size
 
 
-def test_loss_slice_evaluates_the_loss_at_shifted_parameters_and_restores_them():
+def test_loss_slice_evaluates_the_loss_at_shifted_parameters_and_restores_them(small_problem):
     model, X, y = small_problem()
     before = model.flat_params.copy()
     d = slices.unit_direction(model, np.random.default_rng(0))
@@ -41,7 +35,7 @@ def test_loss_slice_evaluates_the_loss_at_shifted_parameters_and_restores_them()
     assert at_origin[0] == pytest.approx(np.log(2), rel=1e-12)     # zero weights: p = 0.5
 
 
-def test_loss_slice_along_training_reaches_the_trained_loss():
+def test_loss_slice_along_training_reaches_the_trained_loss(small_problem):
     model, X, y = small_problem()
     start = model.flat_params.copy()
     training.train(model, X, y, optimizer="adam", lr=0.05, epochs=50, rng=np.random.default_rng(0))
@@ -51,13 +45,13 @@ def test_loss_slice_along_training_reaches_the_trained_loss():
     assert line[1] == pytest.approx(trained, rel=1e-14) and line[0] > line[1]
 
 
-def test_loss_slice_rejects_bad_shapes():
+def test_loss_slice_rejects_bad_shapes(small_problem):
     model, X, y = small_problem()
     with pytest.raises(ValueError, match="directions"):
         slices.loss_slice(model, X, y, [np.zeros(3)], [[1.0]])
 
 
-def test_model_functions_reject_what_is_not_an_mlp():
+def test_model_functions_reject_what_is_not_an_mlp(small_problem):
     _, X, y = small_problem()
     for call in (lambda: slices.unit_direction(None, np.random.default_rng(0)),
                  lambda: slices.loss_slice([1, 2], X, y, [[1.0]], [[0.0]])):

@@ -2,16 +2,10 @@
 import numpy as np
 import pytest
 
-from lecture_code import datasets, descent, network, stochastic
+from lecture_code import descent, stochastic
 
 
-def small_problem(seed=0, n=64):
-    rng = np.random.default_rng(seed)
-    X, y = datasets.moons(n, rng=rng, noise=0.2)
-    return network.MLP([2, 8, 1], rng=rng), X, y
-
-
-def test_gradient_noise_is_a_mean_relative_deviation_that_shrinks_with_the_batch():
+def test_gradient_noise_is_a_mean_relative_deviation_that_shrinks_with_the_batch(small_problem):
     model, X, y = small_problem()
     assert stochastic.gradient_noise(model, X, y, 64, rng=np.random.default_rng(0)) < 1e-14
     noise = [stochastic.gradient_noise(model, X, y, b, rng=np.random.default_rng(0), draws=200)
@@ -29,7 +23,7 @@ def test_gradient_noise_is_a_mean_relative_deviation_that_shrinks_with_the_batch
     assert got == pytest.approx(np.mean(manual) / np.linalg.norm(full), rel=1e-12)
 
 
-def test_gradient_noise_rejects_what_is_not_an_mlp_and_mismatched_rows():
+def test_gradient_noise_rejects_what_is_not_an_mlp_and_mismatched_rows(small_problem):
     _, X, y = small_problem()
     with pytest.raises(ValueError, match="model"):
         stochastic.gradient_noise("net", X, y, 4, rng=np.random.default_rng(0))

@@ -28,7 +28,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-pytest.importorskip("ipywidgets")
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
