@@ -70,12 +70,16 @@ class Panel:
         How many settings of that control the kernel-free version shows.
     dpi : float
         Resolution of the rendered image.
+    static : callable, optional
+        ``static() -> str``: the panel's whole kernel-free face as HTML, used
+        instead of the precomputed frames (chapter 8's browser playground).
     """
 
     _made: list = []     # weak references to every panel, oldest first (see instances())
 
     def __init__(self, update: Callable[..., Any], controls: dict, *, alt: str,
-                 static_control: str | None = None, static_frames: int = 12, dpi: float = 80):
+                 static_control: str | None = None, static_frames: int = 12, dpi: float = 80,
+                 static: Callable[[], str] | None = None):
         if not controls:
             raise ValueError("controls is empty; a panel needs at least one control")
         self.update, self.controls, self.alt, self.dpi = update, dict(controls), alt, dpi
@@ -84,6 +88,9 @@ class Panel:
             raise ValueError(f"static_control must be one of {list(self.controls)}, "
                              f"got {static_control!r}")
         self.static_frames = _checks.count(static_frames, "static_frames", minimum=2)
+        if static is not None and not callable(static):
+            raise TypeError(f"static must be a function returning HTML, got {type(static).__name__}")
+        self.static = static
         Panel._made.append(weakref.ref(self))
 
     @classmethod
@@ -142,6 +149,8 @@ class Panel:
 
     def static_html(self) -> str:
         """A slider over precomputed frames that works with no kernel (plain HTML + JS)."""
+        if self.static is not None:
+            return self.static()
         control = self.controls[self.static_control]
         frames = self.frames()
         start = next(i for i, f in enumerate(frames) if f[0] == control.value)
@@ -175,10 +184,24 @@ else{{i.style.visibility="hidden";m.textContent=x[1];}}}});}})();</script>
             import ipywidgets  # noqa: F401  (optional: without it, only the static version shows)
         except ImportError:
             return bundle
-        widget_bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
+        widget_bundle = widget_view(self.widget())
         if widget_bundle:
             bundle.update({k: v for k, v in widget_bundle.items() if k != "text/plain"})
         return bundle
+
+
+def widget_view(widget) -> dict:
+    """The MIME bundle that shows an ipywidgets widget in a notebook, in ipywidgets 7 and 8.
+
+    ipywidgets 8 widgets have ``_repr_mimebundle_``; ipywidgets 7 (still what
+    Google Colab ships) only has ``_ipython_display_``, which displays as a side
+    effect. Both describe the widget by the same ``widget-view+json`` bundle
+    (protocol version 2.0, the widget's model id), built here for 7.x.
+    """
+    if hasattr(widget, "_repr_mimebundle_"):            # ipywidgets >= 8
+        return widget._repr_mimebundle_() or {}
+    return {"application/vnd.jupyter.widget-view+json":  # ipywidgets 7.x
+            {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}}
 
 
 def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, *, alt: str,

@@ -71,3 +71,28 @@ def test_panel_needs_controls_and_a_known_static_control():
         widgets.Panel(lambda: None, {}, alt="x")
     with pytest.raises(ValueError, match="static_control"):
         widgets.Panel(lambda a: None, {"a": Slider("a", 0, 1, 0)}, alt="x", static_control="b")
+
+
+def test_the_widget_view_is_the_same_bundle_in_ipywidgets_7_and_8():
+    box = simple_panel().widget()
+    view = widgets.widget_view(box)["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == box.model_id and view["version_major"] == 2
+
+    class Ipywidgets7Box:            # 7.x widgets have _ipython_display_ and no _repr_mimebundle_
+        model_id = "abc123"
+
+        def _ipython_display_(self):
+            raise AssertionError("a panel must not display as a side effect")
+
+    assert widgets.widget_view(Ipywidgets7Box()) == {
+        "application/vnd.jupyter.widget-view+json":
+            {"version_major": 2, "version_minor": 0, "model_id": "abc123"}}
+
+
+def test_a_panel_with_its_own_static_face_shows_it_instead_of_frames():
+    panel = widgets.Panel(lambda a: b"\x89PNG", {"a": Slider("a", 0, 1, 0)}, alt="x",
+                          static=lambda: '<div class="own-face"></div>')
+    assert panel.static_html() == '<div class="own-face"></div>'
+    assert panel._repr_mimebundle_()["text/html"] == '<div class="own-face"></div>'
+    with pytest.raises(TypeError, match="static"):
+        widgets.Panel(lambda a: None, {"a": Slider("a", 0, 1, 0)}, alt="x", static="<div>")
