@@ -183,7 +183,17 @@ class Result:
 
 @functools.lru_cache(maxsize=None)
 def _blas_controller():
-    from threadpoolctl import ThreadpoolController   # finds numpy's BLAS, whichever it is
+    """threadpoolctl's handle on numpy's BLAS, whichever it is; None without threadpoolctl.
+
+    threadpoolctl is optional: Colab's setup cell installs lecture_code with
+    ``--no-deps`` and only numpy and matplotlib are certain to be there. Without
+    it the products run on the BLAS's own threads, which costs speed on a busy
+    machine and nothing else.
+    """
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
     return ThreadpoolController()
 
 
@@ -193,9 +203,13 @@ def one_blas_thread():
 
     The playground's products are small: when the machine is busy, the BLAS
     threads spend far longer waiting for each other than they save (see
-    :mod:`lecture_code.bench`).
+    :mod:`lecture_code.bench`). Without threadpoolctl the block runs as it is.
     """
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    controller = _blas_controller()
+    if controller is None:
+        yield
+        return
+    with controller.limit(limits=1, user_api="blas"):
         yield
 
 

@@ -1,6 +1,7 @@
 """The playground: configuration, data, training with its vectorised test curve, figure, panel."""
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -163,6 +164,19 @@ def test_one_blas_thread_restores_the_thread_count():
         assert blas_threads() == [1] * len(before)
     assert blas_threads() == before
 
+
+
+def test_without_threadpoolctl_the_playground_trains_the_same_network(monkeypatch):
+    # Colab's setup cell installs lecture_code with --no-deps: threadpoolctl may be absent.
+    expected = playground.run(Config(epochs=5)).history.train_loss
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)     # import now raises ImportError
+    playground._blas_controller.cache_clear()
+    try:
+        assert playground._blas_controller() is None
+        with playground.one_blas_thread():
+            assert playground.run(Config(epochs=5)).history.train_loss == expected
+    finally:
+        playground._blas_controller.cache_clear()
 
 # -- the figure ----------------------------------------------------------------------
 def test_figure_reuses_its_artists_and_draws_one_link_per_weight():
