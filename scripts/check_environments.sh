@@ -45,7 +45,8 @@ colab_env() {
     "$python" -m venv "$env"
     "$env/bin/python" -m pip install --quiet --disable-pip-version-check \
         -c scripts/colab-constraints.txt \
-        ipywidgets ipykernel numpy matplotlib nbclient nbformat pyyaml "$@"
+        ipywidgets ipykernel numpy matplotlib nbclient nbformat pyyaml "$@" \
+        2> >(grep -v "^WARNING: Location 'file:.*' is ignored" >&2)   # a local index that is absent
     "$env/bin/python" -m ipykernel install --sys-prefix --name python3 >/dev/null
     "$env/bin/python" - <<'PY'
 import ipywidgets, matplotlib, numpy, sys

@@ -16,6 +16,22 @@ from nbclient import NotebookClient
 NOISE = ("execution", "lines_to_next_cell", "ExecuteTime")
 
 
+def coalesce_streams(outputs: list) -> list:
+    """Consecutive prints to the same stream as one output, as a reader sees them.
+
+    How the kernel splits a cell's prints into messages depends on timing, so
+    without this a re-execution rewrites unchanged outputs (nbval compares the
+    joined text either way)."""
+    merged = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream" and merged[-1].name == out.name):
+            merged[-1].text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path: str, timeout: int = 300) -> float:
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -27,6 +43,8 @@ def execute(path: str, timeout: int = 300) -> float:
     for cell in notebook.cells:      # run timestamps and editor hints are not content
         for key in NOISE:
             cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     # Live widgets need a kernel and the site shows each panel's kernel-free
     # version, so the widgets' saved state would only add noise to every diff.
     notebook.metadata.pop("widgets", None)
