@@ -18,7 +18,8 @@ A chapter that imports torch is skipped, saying so, where the environment has
 no torch (torch 2.13.0 is on this machine for Python 3.11 only). Outputs are
 not compared: other numpy and matplotlib versions may print other
 last digits. Any exception in any cell is a failure; the run goes on with the
-next chapter and exits 1 at the end if any chapter failed.
+next chapter and exits 1 at the end if any chapter failed. A traceback shown
+without stopping the cell (an exception while displaying a result) fails too.
 """
 from __future__ import annotations
 
@@ -34,13 +35,14 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from add_setup_cell import find_setup_cell, setup_source  # noqa: E402
 
 STAND_IN = HERE / "colab_stand_in"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")          # colours in a kernel's traceback
 REPORT = "RUN-LIKE-COLAB "
 # Colab imports google.colab before any user code; the stand-in does the same.
 PRELUDE = "import google.colab"
@@ -83,13 +85,23 @@ def run(path: Path, package: str, timeout: int) -> tuple[str | None, dict | None
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
+    except (CellTimeoutError, DeadKernelError) as error:
+        return f"{type(error).__name__}: {str(error).strip()[:300]}", None, time.perf_counter() - start
     except CellExecutionError as error:
         failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         where = "an inserted cell" if failed in (None, 0, len(nb.cells) - 1) else \
             f"cell {failed - 1} of the chapter"
-        summary = str(error).strip().splitlines()[-1][:300]
+        summary = ANSI.sub("", str(error)).strip().splitlines()[-1][:300]
         return f"{where}: {summary}", None, time.perf_counter() - start
+    # A cell can finish and still show a traceback: IPython catches an exception
+    # raised while displaying a result (say, a widget that cannot build its
+    # view) and shows it as an error output. A reader sees a traceback: a failure.
+    for i, cell in enumerate(nb.cells[1:-1]):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return (f"cell {i} of the chapter shows a traceback: {out.get('ename')}: "
+                        f"{str(out.get('evalue'))[:300]}", None, time.perf_counter() - start)
     report = None
     for out in nb.cells[-1].get("outputs", []):
         for line in out.get("text", "").splitlines():

@@ -88,3 +88,19 @@ def test_the_colab_versions_are_stated_in_one_constraints_file():
     script = (ROOT / "scripts" / "check_environments.sh").read_text()
     assert "colab-constraints.txt" in script and "OPENBLAS_CORETYPE=Prescott" in script
     assert "check_environments.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_traceback_shown_while_displaying_fails_the_chapter(monkeypatch, tmp_path):
+    # An exception raised by _repr_mimebundle_ (what ipywidgets 7 once did to every
+    # panel) fails the cell in recent IPython; the IPython of Colab's ipykernel 6
+    # shows it as an error output and lets the cell succeed. Either way it fails.
+    broken = ("class Panel:\n    def _repr_mimebundle_(self, include=None, exclude=None):\n"
+              "        raise AttributeError('no view')\nPanel()")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(colab.PRELUDE),
+                                         nbformat.v4.new_code_cell(broken),
+                                         nbformat.v4.new_code_cell("print('after')")])
+    monkeypatch.setattr(colab, "prepared", lambda path, package: nb)
+    monkeypatch.setenv("PYTHONPATH", str(colab.STAND_IN))
+    error, report, _ = colab.run(tmp_path / "chapter.ipynb", PACKAGE, timeout=60)
+    assert error.startswith("cell 0 of the chapter") and error.endswith("AttributeError: no view")
+    assert report is None
