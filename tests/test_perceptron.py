@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lecture_code.perceptron import Perceptron, perceptron_output
+from lecture_code.perceptron import Perceptron, best_line, perceptron_output
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 GATES = {"and": np.array([0, 0, 0, 1]), "or": np.array([0, 1, 1, 1])}
@@ -62,3 +62,48 @@ def test_the_rule_updates_only_on_mistakes():
 def test_bad_arguments_name_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_best_line_on_the_four_xor_corners_gets_three():
+    w0, w, acc = best_line(X, XOR)
+    assert acc == 0.75
+    assert np.mean(perceptron_output(X, w0, w) == XOR) == 0.75     # the line it returns scores that
+
+
+@pytest.mark.parametrize("gate", GATES)
+def test_best_line_separates_separable_gates(gate):
+    w0, w, acc = best_line(X, GATES[gate])
+    assert acc == 1.0
+    np.testing.assert_array_equal(perceptron_output(X, w0, w), GATES[gate])
+
+
+def test_best_line_beats_every_random_line():
+    rng = np.random.default_rng(3)
+    pts, labels = rng.normal(size=(25, 2)), rng.integers(0, 2, size=25)
+    w0, w, acc = best_line(pts, labels)
+    assert np.mean(perceptron_output(pts, w0, w) == labels) == acc
+    # brute force: every line through two points, moved so that the two fall on
+    # the same side (shifted) or on opposite sides (turned about their midpoint),
+    # in both orientations; in general position the best line is one of these
+    best_brute = 0.0
+    for a in range(25):
+        for b in range(a + 1, 25):
+            mid = (pts[a] + pts[b]) / 2
+            for turn in (-1e-7, 0.0, 1e-7):
+                c, s = np.cos(np.pi / 2 + turn), np.sin(np.pi / 2 + turn)
+                normal = np.array([[c, -s], [s, c]]) @ (pts[b] - pts[a])
+                for shift in ((-1e-9, 1e-9) if turn == 0.0 else (0.0,)):
+                    for sign in (1.0, -1.0):
+                        z = sign * ((pts - mid) @ normal + shift)
+                        best_brute = max(best_brute, np.mean((z >= 0) == labels))
+    assert acc == best_brute
+    random_w = rng.normal(size=(2000, 2))
+    random_w0 = rng.normal(size=2000)
+    assert acc >= np.max(np.mean(((pts @ random_w.T + random_w0) >= 0) == labels[:, None], axis=0))
+
+
+def test_best_line_rejects_bad_labels():
+    with pytest.raises(ValueError, match="labels 0 and 1"):
+        best_line(X, [0, 1, 2, 0])
+    with pytest.raises(ValueError, match="X"):
+        best_line(np.ones((4, 3)), XOR)
