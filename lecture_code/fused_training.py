@@ -119,7 +119,10 @@ class FusedStep:
             np.matmul(buf.ones, dZ, out=self.gb[i])            # db = 1^T dZ, as Dense does
             if i == 0:
                 break
-            dA = np.matmul(dZ, self.WT[i], out=buf.dA[i - 1])
+            if dZ.shape[1] == 1:        # one unit: dZ W^T is an outer product, no sum to form
+                dA = np.multiply(dZ, self.WT[i], out=buf.dA[i - 1])
+            else:
+                dA = np.matmul(dZ, self.WT[i], out=buf.dA[i - 1])
             if self.dropouts[i - 1] is not None:
                 dA = self.dropouts[i - 1].backward(dA)
             if self.kinds[i - 1] == "relu":                    # dA where z > 0, else 0

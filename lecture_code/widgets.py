@@ -118,7 +118,7 @@ class Panel:
     #: Optional ``cost(**values) -> float``: how much work a setting is, in any unit
     #: proportional to its computing time (e.g. multiply-adds). The live widget
     #: learns the seconds per unit from the settings it computes, and a setting
-    #: estimated to take more than :data:`LONG_SECONDS` shows its estimate and a
+    #: estimated to take more than ``LONG_SECONDS`` (one second) shows its estimate and a
     #: button instead of blocking (see :meth:`widget`). Panels set it after
     #: construction, e.g. ``panel.cost = lambda **values: ...``.
     cost = None
@@ -127,14 +127,14 @@ class Panel:
         """The live ipywidgets version: controls, a message line and one image.
 
         Moving a control recomputes the figure off the kernel's message loop
-        (:class:`_LatestOnly`): while a setting computes, further moves only
+        (``_LatestOnly`` below): while a setting computes, further moves only
         record that the controls changed, and when it ends the latest setting
         is computed, once. A fast drag therefore ends showing the final
         position within one computation, and no intermediate one is replayed.
         A change made by code (``control.value = ...`` in a cell, the tests)
         is computed at once, before the assignment returns. A setting that
         fails shows its message and clears the old image; one whose
-        :attr:`cost` estimate exceeds :data:`LONG_SECONDS` shows the estimate
+        ``cost`` estimate exceeds ``LONG_SECONDS`` shows the estimate
         and a button that computes it.
         """
         import ipywidgets as w
