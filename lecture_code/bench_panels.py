@@ -16,8 +16,9 @@ make, then times each one:
 - the fast/reference ratio: the playground's default training with
   ``training.train(fused=True)`` against the readable loop, interleaved.
 
-Medians are wall-clock; the load average before and after is printed, since
-the machine may be shared.
+Medians are wall-clock, with the CPU time this process spent beside the
+default's and the ratio's (about the wall-clock time on an idle machine);
+the load average before and after is printed, since the machine may be shared.
 
 See chapter 8 (the playground) and :mod:`lecture_code.bench`.
 """
@@ -115,7 +116,11 @@ def time_panel(panel, repeats: int = 15) -> dict:
     """Median milliseconds of the default callback and of the widget's answer at the corner."""
     from .widgets import LONG_SECONDS
     panel.render()                                          # warm up (backgrounds, caches)
-    default = [_seconds(panel.render) for _ in range(repeats)]
+    default, default_cpu = [], []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        default.append(_seconds(panel.render))
+        default_cpu.append(time.process_time() - cpu)
     at = corner(panel)
     default_s = float(np.median(default))
     guess = _estimate(panel, {**panel.defaults(), **at}, default_s)
@@ -127,7 +132,8 @@ def time_panel(panel, repeats: int = 15) -> dict:
     gated = guess is not None and guess > LONG_SECONDS
     shows = "estimate + button" if gated else ("figure" if png is not None else "message")
     compute_ms = 1e3 * float(np.median(corner_runs))
-    return {"default_ms_median": 1e3 * default_s, "corner": {k: repr(v) for k, v in at.items()},
+    return {"default_ms_median": 1e3 * default_s,
+            "default_cpu_ms_median": 1e3 * float(np.median(default_cpu)), "corner": {k: repr(v) for k, v in at.items()},
             "corner_compute_ms": compute_ms, "corner_compute_runs": len(corner_runs),
             "corner_estimate_ms": None if guess is None else 1e3 * guess,
             "corner_wait_ms": 0.0 if gated else compute_ms, "corner_shows": shows,
@@ -143,18 +149,22 @@ def fast_over_reference(repeats: int = 15) -> dict:
     def train(fused):
         rng = np.random.default_rng([config.seed, config.restart])
         model = playground.build(config, rng)
-        return _seconds(lambda: training.train(model, X, y, loss="bce", optimizer=config.optimizer,
-                                               lr=config.lr, epochs=config.epochs, rng=rng,
-                                               fused=fused))
+        wall, cpu = time.perf_counter(), time.process_time()
+        training.train(model, X, y, loss="bce", optimizer=config.optimizer, lr=config.lr,
+                       epochs=config.epochs, rng=rng, fused=fused)
+        return time.perf_counter() - wall, time.process_time() - cpu
     times = {False: [], True: []}
     with playground.one_blas_thread():
         train(False), train(True)
         for _ in range(repeats):
             for fused in (False, True):
                 times[fused].append(train(fused))
-    ref, fast = (1e3 * float(np.median(times[k])) for k in (False, True))
+    ref, fast = (1e3 * float(np.median([w for w, _ in times[k]])) for k in (False, True))
+    ref_cpu, fast_cpu = (1e3 * float(np.median([c for _, c in times[k]])) for k in (False, True))
     return {"reference_train_ms_median": ref, "fast_train_ms_median": fast,
-            "fast_over_reference": fast / ref, "repeats": repeats}
+            "fast_over_reference": fast / ref, "reference_train_cpu_ms_median": ref_cpu,
+            "fast_train_cpu_ms_median": fast_cpu, "fast_over_reference_cpu": fast_cpu / ref_cpu,
+            "repeats": repeats}
 
 
 def run(repeats: int = 15, only=()) -> dict:
@@ -176,17 +186,19 @@ def table(report: dict) -> str:
     lines = [f"every live panel, medians of {report['ratio']['repeats']} runs; load average "
              f"{report['load_average_before'][0]:.1f} before, {report['load_average_after'][0]:.1f}"
              f" after, on {report['cpus']} CPUs", "",
-             f"{'chapter':<20}{'controls':<34}{'default ms':>11}{'corner wait ms':>15}"
+             f"{'chapter':<20}{'controls':<34}{'default ms':>11}{'(CPU ms)':>9}{'corner wait ms':>15}"
              f"{'corner compute ms':>18}  corner shows"]
     for row in report["panels"]:
         controls = row["panel"][6:-1]
         controls = controls if len(controls) <= 32 else controls[:29] + "..."
         runs = "" if row["corner_compute_runs"] > 1 else " (1 run)"
         lines.append(f"{row['chapter']:<20}{controls:<34}{row['default_ms_median']:>11.1f}"
+                     f"{row['default_cpu_ms_median']:>9.1f}"
                      f"{row['corner_wait_ms']:>15.1f}{row['corner_compute_ms']:>18.1f}  "
                      f"{row['corner_shows']}{runs}")
     r = report["ratio"]
     lines += ["", f"playground default training: reference {r['reference_train_ms_median']:.1f} ms, "
               f"fused {r['fast_train_ms_median']:.1f} ms, fast / reference "
-              f"{r['fast_over_reference']:.2f}"]
+              f"{r['fast_over_reference']:.2f} (CPU time: {r['reference_train_cpu_ms_median']:.1f} "
+              f"and {r['fast_train_cpu_ms_median']:.1f} ms, {r['fast_over_reference_cpu']:.2f})"]
     return "\n".join(lines)

@@ -198,7 +198,6 @@ def test_an_error_inside_the_worker_becomes_a_message():
 # A Jupyter kernel runs a panel whose computation takes a while; the test sends it a fast
 # burst of ``comm_msg`` updates for the slider, exactly as JupyterLab or Colab send them,
 # and asks the kernel what was computed: only the first and the last position may be.
-import json as _json  # noqa: E402
 import time  # noqa: E402
 
 from jupyter_client.manager import start_new_kernel  # noqa: E402
@@ -247,7 +246,7 @@ def test_a_drag_in_a_kernel_computes_the_first_and_the_last_position_only():
         report = run(client, "box.latest.wait(60)\n"
                              "import json; print(json.dumps([computed, bytes(image.value).decode("
                              "'latin-1'), box.latest.computations]))")
-        computed, shown, computations = _json.loads(report.strip().splitlines()[-1])
+        computed, shown, computations = json.loads(report.strip().splitlines()[-1])
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
