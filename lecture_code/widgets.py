@@ -161,11 +161,9 @@ class Panel:
                 return show(None, f"This setting takes about {guess:.0f} s to compute. "
                                   "Press \u201ccompute this setting\u201d to run it.")
             go.layout.display = "none"
-            if guess is not None and guess > 0.5 or clock.last > 0.5:
-                message.value = (f"<i>Computing this setting (about {max(guess or 0, clock.last):.0f}"
-                                 " s)\u2026</i>")
             started = time.perf_counter()
-            png, text = self.render(**values)
+            with _Progress(message, guess):
+                png, text = self.render(**values)
             clock.record(work, time.perf_counter() - started)
             show(png, text)
 
@@ -251,6 +249,8 @@ def widget_view(widget) -> dict:
 
 #: A setting estimated to compute longer than this (seconds) waits for a button press.
 LONG_SECONDS = 1.0
+#: A computation still running after this many seconds shows a progress message.
+PROGRESS_AFTER = 0.4
 
 
 class _Clock:
@@ -270,6 +270,33 @@ class _Clock:
         if work is None or not self.rates:
             return None
         return work * sorted(self.rates)[len(self.rates) // 2]
+
+
+class _Progress:
+    """Shows "Computing this setting ..." on the message line if a computation is still
+    running after ``PROGRESS_AFTER`` seconds; never after the block has ended."""
+
+    def __init__(self, message, guess):
+        self.message, self.guess = message, guess
+        self.lock, self.done = threading.Lock(), False
+        self.timer = threading.Timer(PROGRESS_AFTER, self._note)
+        self.timer.daemon = True
+
+    def _note(self):
+        about = "" if self.guess is None else f" (about {self.guess:.0f} s)"
+        with self.lock:
+            if not self.done:
+                self.message.value = f"<i>Computing this setting{about}\u2026</i>"
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        with self.lock:
+            self.done = True
+        self.timer.cancel()
+        return False
 
 
 class _LatestOnly:

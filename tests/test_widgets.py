@@ -253,3 +253,27 @@ def test_a_drag_in_a_kernel_computes_the_first_and_the_last_position_only():
     assert computed[0] == 0.5 and computed[-1] == burst[-1], computed
     assert len(computed) <= 4, f"{len(computed)} computations for a burst of {len(burst)}"
     assert shown == "\x89PNG" + repr(burst[-1])
+
+
+def test_a_computation_still_running_shows_progress_then_its_result(monkeypatch):
+    monkeypatch.setattr(widgets, "PROGRESS_AFTER", 0.0)
+    seen = threading.Event()
+
+    def update(x):
+        if x > 0.5:                                        # wait until the progress line is up
+            assert seen.wait(30), "no progress message while computing"
+        return png_of(x)
+
+    box = widgets.Panel(update, {"x": Slider("x", 0.0, 1.0, 0.2)}, alt="x").widget()
+    controls, message, image = box.children
+    lines = []
+
+    def watch(change):
+        lines.append(change["new"])
+        if "Computing this setting" in change["new"]:
+            seen.set()
+
+    message.observe(watch, names="value")
+    controls.children[0].value = 0.8
+    assert any("Computing this setting" in line for line in lines)
+    assert message.value == "" and bytes(image.value) == png_of(0.8)
