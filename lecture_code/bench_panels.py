@@ -7,8 +7,9 @@ make, then times each one:
 - ``default``: the callback at the controls' starting values, median of
   ``repeats`` runs;
 - ``corner``: the most expensive corner. Each control's two extremes are
-  timed once with the others at their defaults, and the slower extreme of
-  every control is taken at once. The reader's wait there is what the live
+  timed once with the others at their defaults (or compared by the panel's
+  cost estimate, if it has one), and the slower extreme of every control is
+  taken at once. The reader's wait there is what the live
   widget does: the computation, or, for a panel with a cost estimate above
   ``lecture_code.widgets.LONG_SECONDS``, the message that offers to
   compute it (whose own computing time is reported beside it, one run when
@@ -91,12 +92,17 @@ def corner(panel, timer=None) -> dict:
     """The controls' slowest extremes, each timed once with the others at their defaults.
 
     ``timer(f)`` runs ``f`` and returns its seconds (default: the wall clock).
+    A panel with a cost estimate (``lecture_code.widgets.Panel.cost``) is
+    not timed: each control takes the extreme with the larger estimate.
     """
     timer = timer or _seconds
     values = {}
     for name, control in panel.controls.items():
         times = {}
         for value in control.extremes():
+            if panel.cost is not None:
+                times[value] = float(panel.cost(**{**panel.defaults(), name: value}))
+                continue
             times[value] = timer(lambda: panel.render(**{name: value}))
         values[name] = max(times, key=times.get)
     return values

@@ -49,3 +49,10 @@ def test_the_corner_takes_each_controls_slower_end():
                                    "kind": Choice("kind", ("small", "big", "tiny"), "small")},
                           alt="x")
     assert bench_panels.corner(panel, timer) == {"a": 0.0, "b": 1.0, "kind": "big"}
+
+
+def test_a_panel_with_a_cost_estimate_gets_its_corner_from_the_estimate():
+    from lecture_code import bench_panels, playground
+    corner = bench_panels.corner(playground.panel(), timer=lambda f: 1 / 0)   # never timed
+    assert (corner["points"], corner["hidden_layers"], corner["units"], corner["batch_size"],
+            corner["epochs"]) == (1000, 6, 16, 10, 1000)
