@@ -1,5 +1,8 @@
 """How fast is the playground? ``python -m lecture_code.bench [--json] [--repeats N]``.
 
+``--panels`` times every live panel of the book instead, at its default and
+at its most expensive corner (see :mod:`lecture_code.bench_panels`).
+
 Times the playground's default configuration (:class:`lecture_code.playground.Config`)
 on this machine and prints a table of medians over ``repeats`` runs:
 
@@ -160,10 +163,21 @@ def main(argv=None) -> dict:
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     parser.add_argument("--repeats", type=int, default=15, help="repeats of each measurement")
     parser.add_argument("--scaling-repeats", type=int, default=3)
+    parser.add_argument("--panels", action="store_true",
+                        help="time every live panel of the book instead (lecture_code.bench_panels)")
+    parser.add_argument("--chapters", nargs="*", default=(),
+                        help="with --panels: only chapters whose file name starts so (e.g. 08)")
     parser.add_argument("--epochs", type=int, default=playground.Config().epochs,
                         help="epochs of every run (fewer for a quick check; the targets "
                              "are for the default)")
     args = parser.parse_args(argv)
+    if args.panels:
+        from . import bench_panels
+        report = bench_panels.run(args.repeats, tuple(args.chapters))
+        print(bench_panels.table(report))
+        if args.json:
+            print(json.dumps(report))
+        return report
     config = playground.Config(epochs=args.epochs)
     report = {"load_average": os.getloadavg()[0], "cpus": os.cpu_count(),
               "python": platform.python_version(), "numpy": np.__version__}

@@ -186,7 +186,7 @@ def _panel(controls: dict, data: tuple, rng: np.random.Generator, alt: str, opti
 
     def update(**values):
         model, history = train_classifier(X_train, y_train, rng=np.random.default_rng(seed),
-                                          **values, **options)
+                                          fused=True, **values, **options)
         if history.diverged:
             raise training.TrainingDiverged("training diverged")
         w = np.concatenate([W.ravel() for W in model.weights])

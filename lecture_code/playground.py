@@ -23,7 +23,7 @@ from . import _checks, datasets, losses as _losses, optimizers, regularization, 
 from .network import MLP
 
 __all__ = ["DATASETS", "ACTIVATIONS", "BATCH_SIZES", "bumps", "Config", "Result", "make_data",
-           "build", "held_out_curve", "run", "one_blas_thread", "controls", "panel"]
+           "build", "held_out_curve", "run", "cost", "one_blas_thread", "controls", "panel"]
 
 #: Four two-class sets and one regression set, all on about [-1.5, 1.5]^2.
 DATASETS = ("circles", "xor", "blobs", "spiral", "regression")
@@ -279,7 +279,8 @@ def held_out_curve(model: MLP, weights, X, y, loss: str):
 def run(config: Config = Config()) -> Result:
     """Draw the data, build the network, train it; return a :class:`Result`.
 
-    Training is :func:`lecture_code.training.train`; the test loss and accuracy
+    Training is :func:`lecture_code.training.train` with ``fused=True`` (the
+    same step in fewer numpy calls, :mod:`lecture_code.fused_training`); the test loss and accuracy
     per epoch come from :func:`held_out_curve` and are stored in the history as
     ``val_loss`` and ``val_acc``. Weights, dropout masks and minibatches come
     from ``default_rng([seed, restart])``, so the same config always gives the
@@ -306,13 +307,33 @@ def run(config: Config = Config()) -> Result:
             model, X_train, y_train, loss=result.loss, optimizer=config.optimizer, lr=config.lr,
             epochs=config.epochs, batch_size=config.batch_size, rng=rng, penalty=config.penalty,
             lam=config.lam if config.penalty != "none" else 0.0,
-            on_epoch=lambda epoch: weights.append(model.flat_params.copy()))
+            on_epoch=lambda epoch: weights.append(model.flat_params.copy()), fused=True)
         if history.epochs:        # the test curve, from the weights after every epoch
             with np.errstate(over="ignore", invalid="ignore"):   # a run may end in overflow
                 test_loss, test_acc = held_out_curve(model, weights, X_test, y_test, result.loss)
             history.val_loss, history.val_acc = test_loss.tolist(), test_acc.tolist()
             history.best_epoch = int(np.argmin(test_loss))
     return result
+
+
+def cost(config: Config) -> float:
+    """Rough work of :func:`run` plus the redraw for ``config``, in multiply-adds.
+
+    Each epoch takes ``ceil(n_train / batch)`` steps; a step costs about
+    ``3 rows M`` multiply-adds (forward, and backward twice as much), with
+    ``M = sum d_in d_out`` over the layers, plus a fixed overhead per numpy
+    call (counted as 30,000 multiply-adds per layer and step); the test curve
+    adds ``n_test M`` per epoch, the redraw a constant. Only ratios matter:
+    the live panel learns the seconds per unit from what it computes.
+    """
+    n_test = int(np.ceil(config.test_fraction * config.points))
+    n_train = config.points - n_test
+    rows = n_train if config.batch_size is None else min(config.batch_size, n_train)
+    steps = -(-n_train // rows)
+    sizes = config.sizes
+    macs = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    step = 3 * rows * macs + 30_000 * (len(sizes) + 1)
+    return float(config.epochs * (steps * step + n_test * macs) + 2e7)
 
 
 #: Batch sizes the panel offers (``'full'`` is the whole training set).
@@ -375,6 +396,9 @@ def panel(config: Config = Config()):
                 raise training.TrainingDiverged("training diverged")
             return figure.update(result).to_png()
 
-    return Panel(update, controls(config), alt=(
+    live = Panel(update, controls(config), alt=(
         "The playground: the data with the network's decision boundary or regression "
         "surface, the network drawn with one link per weight, and the train and test loss."))
+    live.cost = lambda batch_size="full", **values: cost(
+        Config(batch_size=None if batch_size == "full" else batch_size, **values))
+    return live

@@ -137,7 +137,7 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
         model = MLP([2, 8, 1], "tanh", "sigmoid", rng=np.random.default_rng(seed))
         history = training.train(model, X, y, loss="bce", optimizer="sgd", lr=lr,
                                  epochs=epochs, batch_size=batch, rng=np.random.default_rng(seed),
-                                 raise_on_divergence=True)
+                                 raise_on_divergence=True, fused=True)
         return np.asarray(history.train_loss)
 
     full = losses_for(len(X))

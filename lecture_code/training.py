@@ -71,7 +71,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
           epochs: int = 100, batch_size: int | None = None, rng: np.random.Generator,
           X_val=None, y_val=None, patience: int | None = None, penalty: str = "none",
           lam: float = 0.0, raise_on_divergence: bool = False, on_epoch=None,
-          **optimizer_options) -> History:
+          fused: bool = False, **optimizer_options) -> History:
     """Train ``model`` in place and return its :class:`History`.
 
     Parameters
@@ -106,6 +106,10 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         Called as ``on_epoch(epoch)`` (0-based) after each epoch's steps, for
         example to keep a copy of the weights (chapter 8 evaluates those copies
         on the test set afterwards, all epochs at once).
+    fused : bool
+        Run each step with :class:`lecture_code.fused_training.FusedStep`: the
+        same formulas with reused buffers, equal to this loop's step to
+        rounding and faster for small networks (what the live panels use).
 
     Returns
     -------
@@ -139,6 +143,9 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     else:   # one flat vector: the same update, in one vectorised step
         opt = _optimizers.make(optimizer, [model.flat_params], lr, **optimizer_options)
         grads = [model.flat_grads]
+    if fused:
+        from .fused_training import FusedStep
+        fused = FusedStep(model, loss_fn, penalty, lam, opt)
     classify = loss_fn.name in ("bce", "cce")
     hist, best, best_params, waited = History(), np.inf, None, 0
 
@@ -149,12 +156,18 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
             for start in range(0, n, batch):
                 idx = order[start:start + batch] if order is not None else slice(None)
                 Xb, Yb = (X[idx], Y[idx]) if order is not None else (X, Y)
-                value, out = model._loss_and_grads(Xb, Yb, loss_fn, penalty, lam)
+                if fused:
+                    value, out = fused.loss_and_grads(Xb, Yb)
+                else:
+                    value, out = model._loss_and_grads(Xb, Yb, loss_fn, penalty, lam)
                 rows = Xb.shape[0]
                 total += value * rows
                 if classify:
                     correct += accuracy(out, Yb) * rows
-                opt.step(grads)
+                if fused:
+                    fused.step()
+                else:
+                    opt.step(grads)
             train_loss = total / n
             if not np.isfinite(train_loss):
                 hist.diverged = True

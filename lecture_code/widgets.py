@@ -24,6 +24,8 @@ import base64
 import hashlib
 import html
 import io
+import threading
+import time
 import weakref
 from typing import Any, Callable
 
@@ -113,25 +115,66 @@ class Panel:
         return (figure if isinstance(figure, bytes) else _png(figure, self.dpi)), None
 
     # -- in a kernel -----------------------------------------------------------
+    #: Optional ``cost(**values) -> float``: how much work a setting is, in any unit
+    #: proportional to its computing time (e.g. multiply-adds). The live widget
+    #: learns the seconds per unit from the settings it computes, and a setting
+    #: estimated to take more than ``LONG_SECONDS`` (one second) shows its estimate and a
+    #: button instead of blocking (see :meth:`widget`). Panels set it after
+    #: construction, e.g. ``panel.cost = lambda **values: ...``.
+    cost = None
+
     def widget(self):
-        """The live ipywidgets version: controls, a message line and one image."""
+        """The live ipywidgets version: controls, a message line and one image.
+
+        Moving a control recomputes the figure off the kernel's message loop
+        (``_LatestOnly`` below): while a setting computes, further moves only
+        record that the controls changed, and when it ends the latest setting
+        is computed, once. A fast drag therefore ends showing the final
+        position within one computation, and no intermediate one is replayed.
+        A change made by code (``control.value = ...`` in a cell, the tests)
+        is computed at once, before the assignment returns. A setting that
+        fails shows its message and clears the old image; one whose
+        ``cost`` estimate exceeds ``LONG_SECONDS`` shows the estimate
+        and a button that computes it.
+        """
         import ipywidgets as w
         built = {name: c.build() for name, c in self.controls.items()}
         image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         message = w.HTML()
+        go = w.Button(description="compute this setting", layout=w.Layout(display="none"))
+        clock = _Clock()
 
-        def refresh(_=None):
-            png, text = self.render(**{name: b.value for name, b in built.items()})
-            if png is not None:
-                image.value = png
+        def show(png, text):
+            image.value = png if png is not None else b""
             message.value = "" if text is None else f"<b>{html.escape(text)}</b>"
 
+        def compute(force: bool = False):
+            values = {name: b.value for name, b in built.items()}
+            try:
+                work = None if self.cost is None else float(self.cost(**values))
+            except (ValueError, ArithmeticError) as error:      # the setting itself is invalid
+                go.layout.display = "none"
+                return show(None, plain_message(error))
+            guess = clock.seconds(work)
+            if guess is not None and guess > LONG_SECONDS and not force:
+                go.layout.display = ""
+                return show(None, f"This setting takes about {guess:.0f} s to compute. "
+                                  "Press \u201ccompute this setting\u201d to run it.")
+            go.layout.display = "none"
+            started = time.perf_counter()
+            with _Progress(message, guess):
+                png, text = self.render(**values)
+            clock.record(work, time.perf_counter() - started)
+            show(png, text)
+
+        latest = _LatestOnly(compute, on_error=lambda error: show(None, plain_message(error)))
         for b in built.values():
-            b.observe(refresh, names="value")
-        refresh()
-        box = w.VBox([w.HBox(list(built.values()), layout=w.Layout(flex_flow="row wrap")),
+            b.observe(latest.changed, names="value")
+        go.on_click(lambda _: latest.request(force=True))
+        latest.now()
+        box = w.VBox([w.HBox(list(built.values()) + [go], layout=w.Layout(flex_flow="row wrap")),
                       message, image])
-        box.panel = self
+        box.panel, box.latest = self, latest
         return box
 
     # -- on the static site ----------------------------------------------------
@@ -202,6 +245,131 @@ def widget_view(widget) -> dict:
         return widget._repr_mimebundle_() or {}
     return {"application/vnd.jupyter.widget-view+json":  # ipywidgets 7.x
             {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}}
+
+
+#: A setting estimated to compute longer than this (seconds) waits for a button press.
+LONG_SECONDS = 1.0
+#: A computation still running after this many seconds shows a progress message.
+PROGRESS_AFTER = 0.4
+
+
+class _Clock:
+    """Seconds per unit of :attr:`Panel.cost`, learnt from the settings computed so far."""
+
+    def __init__(self):
+        self.rates: list[float] = []
+        self.last = 0.0            # seconds the last computation took
+
+    def record(self, work, seconds: float) -> None:
+        self.last = seconds
+        if work is not None and work > 0:
+            self.rates = (self.rates + [seconds / work])[-5:]
+
+    def seconds(self, work):
+        """Estimated seconds for ``work`` units (None before the first measurement)."""
+        if work is None or not self.rates:
+            return None
+        return work * sorted(self.rates)[len(self.rates) // 2]
+
+
+class _Progress:
+    """Shows "Computing this setting ..." on the message line if a computation is still
+    running after ``PROGRESS_AFTER`` seconds; never after the block has ended."""
+
+    def __init__(self, message, guess):
+        self.message, self.guess = message, guess
+        self.lock, self.done = threading.Lock(), False
+        self.timer = threading.Timer(PROGRESS_AFTER, self._note)
+        self.timer.daemon = True
+
+    def _note(self):
+        about = "" if self.guess is None else f" (about {self.guess:.0f} s)"
+        with self.lock:
+            if not self.done:
+                self.message.value = f"<i>Computing this setting{about}\u2026</i>"
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        with self.lock:
+            self.done = True
+        self.timer.cancel()
+        return False
+
+
+class _LatestOnly:
+    """Runs ``compute`` for the latest setting only, off the kernel's message loop.
+
+    ``changed`` observes the controls. A change that comes from the browser
+    (ipywidgets holds the trait in ``_property_lock`` while it applies a
+    front-end message, in versions 7 and 8 alike) only marks the panel as
+    stale and, if no worker thread is computing, starts one; the worker
+    recomputes until no change arrived during its last computation. So a
+    burst of N slider events during one computation costs one more
+    computation, with the final values, not N. A change made by code is
+    computed at once (:meth:`now`), so a cell or a test that sets a value
+    sees its figure when the assignment returns. One lock keeps the two
+    from computing at the same time.
+    """
+
+    def __init__(self, compute: Callable[..., None], on_error: Callable[[BaseException], None]):
+        self.compute, self.on_error = compute, on_error
+        self._state = threading.Lock()        # guards stale / running / force
+        self._computing = threading.Lock()    # one computation at a time
+        self.stale = self.running = self.force = False
+        self.computations = 0
+        self.worker: threading.Thread | None = None
+
+    def changed(self, change) -> None:
+        owner = change.get("owner") if isinstance(change, dict) else getattr(change, "owner", None)
+        from_browser = change["name"] in (getattr(owner, "_property_lock", None) or {})
+        if from_browser:
+            self.request()
+        else:
+            self.now()
+
+    def now(self, force: bool = False) -> None:
+        with self._computing:
+            self._run(force, reraise=True)
+
+    def request(self, force: bool = False) -> None:
+        with self._state:
+            self.stale = True
+            self.force = self.force or force
+            if self.running:
+                return                         # the worker sees it when it finishes
+            self.running = True
+        self.worker = threading.Thread(target=self._work, name="panel-refresh", daemon=True)
+        self.worker.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the worker has computed the latest setting; False on timeout."""
+        worker = self.worker
+        if worker is not None:
+            worker.join(timeout)
+            return not worker.is_alive()
+        return True
+
+    def _work(self) -> None:
+        while True:
+            with self._state:
+                if not self.stale:
+                    self.running = False
+                    return
+                self.stale, force, self.force = False, self.force, False
+            with self._computing:
+                self._run(force, reraise=False)
+
+    def _run(self, force: bool, reraise: bool) -> None:
+        self.computations += 1
+        try:
+            self.compute(force)
+        except Exception as error:            # noqa: BLE001 (a reader sees a message, not a dead thread)
+            self.on_error(error)
+            if reraise:                       # code that set the value sees its error
+                raise
 
 
 def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, *, alt: str,

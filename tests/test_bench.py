@@ -53,3 +53,4 @@ def test_growth_exponent_is_the_slope_in_log_log():
     assert bench._growth(rows, 4) == pytest.approx(1.0)
     rows = [{"points": n, "units": 4, "callback_ms_median": n ** 2} for n in (200, 1000)]
     assert bench._growth(rows, 4) == pytest.approx(2.0)
+

@@ -13,8 +13,11 @@ cell runs in the same kernel. It finds every
   complaint about ``interact`` in Colab): the widget keeps the same number of
   children, nothing new is displayed or printed, and no pyplot figure is left
   open;
-- renders every control at its minimum at once, and every control at its
-  maximum at once.
+- moves every control of the live widget to its minimum, then every one to
+  its maximum (the all-minimum and all-maximum corners as a reader reaches
+  them, where a setting too slow to compute shows its estimate and a
+  button), and renders both corners in full;
+- checks that a message never stands over the previous setting's image.
 
 The kernel prints one JSON report, which the tests below read.
 """
@@ -50,6 +53,12 @@ def _sweep():
             return "message is not plain: " + message[:120]
         return "message"
 
+    def shown(image_box, message_box):
+        png, message = bytes(image_box.value) or None, message_box.value or None
+        if png is not None and message is not None:
+            return "a message over an image: " + message[:120]   # the old picture kept
+        return verdict(png, message)
+
     def pyplot_figures():
         plt = _sys.modules.get("matplotlib.pyplot")
         return len(plt.get_fignums()) if plt else 0
@@ -73,11 +82,9 @@ def _sweep():
                 for value in list(control.extremes()) + [default]:
                     if widget.value == value:
                         continue                 # no change, no refresh: already checked
-                    image_box.value, message_box.value = b"", ""
                     try:
                         widget.value = value     # what moving the control does
-                        png = bytes(image_box.value) or None
-                        status = verdict(png, message_box.value or None)
+                        status = shown(image_box, message_box)
                     except Exception as error:   # noqa: BLE001 (report, do not stop)
                         status = failure(error)
                     if len(box.children) != children:
@@ -87,6 +94,27 @@ def _sweep():
             entry["problems"].append(
                 f"moving the controls displayed {len(captured.outputs)} output(s) and printed "
                 f"{captured.stdout.strip()[:80]!r} {captured.stderr.strip()[:80]!r}")
+        corners = [("live all-min", {n: c.extremes()[0] for n, c in panel.controls.items()}),
+                   ("live all-max", {n: c.extremes()[-1] for n, c in panel.controls.items()})]
+        if panel.cost is not None:               # each control at its costliest end
+            def work(name, value):
+                return panel.cost(**{**panel.defaults(), name: value})
+            corners.append(("live costliest", {n: max(c.extremes(), key=lambda v, n=n: work(n, v))
+                                               for n, c in panel.controls.items()}))
+        for label, corner in corners:
+            # every control moved to one end in the live widget, one after another
+            try:
+                with _capture() as captured:
+                    for name, value in corner.items():
+                        built[name].value = value
+                    status = shown(image_box, message_box)
+                    if status == "message" and "takes about" in message_box.value:
+                        status = "message (estimate)"
+                if captured.outputs:
+                    status = "the widget displayed output"
+            except Exception as error:           # noqa: BLE001
+                status = failure(error)
+            entry["settings"].append([label, status])
         for label, pick in (("all-min", 0), ("all-max", -1)):
             values = {n: c.extremes()[pick] for n, c in panel.controls.items()}
             try:
@@ -141,7 +169,8 @@ def test_every_control_extreme_shows_a_figure_or_a_plain_message(reports, path):
     assert "error" not in report, f"{path.name} did not run: {report.get('error')}"
     print(json.dumps(report["panels"], indent=1))
     bad = [(entry["panel"], setting, status) for entry in report["panels"]
-           for setting, status in entry["settings"] if status not in ("figure", "message")]
+           for setting, status in entry["settings"]
+           if status not in ("figure", "message", "message (estimate)")]
     assert not bad, f"{path.name}: settings without a figure or a plain message: {bad}"
 
 
@@ -162,7 +191,10 @@ def test_the_playground_panel_is_swept_in_full(reports):
     assert entries, "the playground's panel was not found by Panel.instances()"
     moved = {setting.split("=")[0] for setting, _ in entries[0]["settings"]}
     assert set(playground.controls()) <= moved
-    assert {"all-min", "all-max"} <= moved
+    assert {"all-min", "all-max", "live all-min", "live all-max", "live costliest"} <= moved
+    # 1000 points, 6 layers of 16, batch 10, 1000 epochs: ~200 times the default's work, so the
+    # live widget shows the estimate and a button instead of blocking the kernel for it
+    assert dict(entries[0]["settings"])["live costliest"] == "message (estimate)"
 
 
 def test_the_sweep_catches_a_traceback_and_a_stacked_figure(tmp_path):

@@ -96,3 +96,184 @@ def test_a_panel_with_its_own_static_face_shows_it_instead_of_frames():
     assert panel._repr_mimebundle_()["text/html"] == '<div class="own-face"></div>'
     with pytest.raises(TypeError, match="static"):
         widgets.Panel(lambda a: None, {"a": Slider("a", 0, 1, 0)}, alt="x", static="<div>")
+
+
+# -- the live widget under a drag: stale events dropped, failures clear the image ------------
+import threading  # noqa: E402
+
+
+def png_of(x) -> bytes:
+    return b"\x89PNG" + repr(x).encode()
+
+
+def drag_panel(gate: threading.Event, calls: list):
+    """A panel whose second computation (the first the browser asks for) waits for ``gate``."""
+    def update(x):
+        calls.append(x)
+        if len(calls) == 2:
+            assert gate.wait(30), "the test never released the computation"
+        if x > 0.9:
+            raise ValueError("too far")
+        return png_of(x)
+    return widgets.Panel(update, {"x": Slider("x", 0.0, 1.0, 0.5, step=0.01)}, alt="x")
+
+
+def test_a_burst_of_slider_events_computes_only_the_latest():
+    gate, calls = threading.Event(), []
+    box = drag_panel(gate, calls).widget()
+    controls, message, image = box.children
+    slider = controls.children[0]
+    assert calls == [0.5]                                  # the first picture, at once
+    burst = [round(0.01 * i, 2) for i in range(1, 61)]
+    for value in burst:                                    # what a fast drag sends
+        slider.set_state({"value": value})                 # as ipywidgets applies a browser message
+    gate.set()
+    assert box.latest.wait(30)
+    assert calls == [0.5, 0.01, 0.6], calls                # not 60 computations: two
+    assert bytes(image.value) == png_of(0.6) and message.value == ""
+
+
+def test_events_from_code_compute_before_the_assignment_returns():
+    gate, calls = threading.Event(), []
+    gate.set()
+    box = drag_panel(gate, calls).widget()
+    slider, image = box.children[0].children[0], box.children[2]
+    for value in (0.2, 0.3):
+        slider.value = value
+        assert bytes(image.value) == png_of(value)
+    assert calls == [0.5, 0.2, 0.3]
+
+
+def test_a_setting_that_fails_clears_the_old_image():
+    gate, calls = threading.Event(), []
+    gate.set()
+    box = drag_panel(gate, calls).widget()
+    controls, message, image = box.children
+    controls.children[0].value = 0.95
+    assert bytes(image.value) == b"" and "too far" in message.value
+    controls.children[0].set_state({"value": 0.4})        # the browser moves it back
+    assert box.latest.wait(30)
+    assert bytes(image.value) == png_of(0.4) and message.value == ""
+
+
+def test_a_setting_estimated_too_slow_waits_for_the_button(monkeypatch):
+    monkeypatch.setattr(widgets, "LONG_SECONDS", 0.0)     # every measured setting is "too slow"
+    calls = []
+
+    def update(n):
+        calls.append(n)
+        return png_of(n)
+
+    panel = widgets.Panel(update, {"n": Slider("n", 1, 100, 10, integer=True)}, alt="n")
+    panel.cost = lambda n: float(n)
+    box = panel.widget()
+    controls, message, image = box.children
+    slider, go = controls.children
+    assert calls == [10] and go.layout.display == "none"   # nothing measured yet: computed
+    slider.value = 100
+    assert calls == [10] and bytes(image.value) == b""     # estimated, not computed
+    assert "takes about" in message.value and "compute this setting" in message.value
+    assert go.layout.display != "none"
+    go.click()
+    assert box.latest.wait(30)
+    assert calls == [10, 100] and bytes(image.value) == png_of(100)
+    assert go.layout.display == "none" and "takes about" not in message.value
+
+
+def test_an_error_inside_the_worker_becomes_a_message():
+    def update(x):
+        if x > 0.5:
+            raise RuntimeError("a bug")
+        return png_of(x)
+
+    box = widgets.Panel(update, {"x": Slider("x", 0.0, 1.0, 0.2)}, alt="x").widget()
+    controls, message, image = box.children
+    controls.children[0].set_state({"value": 0.8})
+    assert box.latest.wait(30)
+    assert bytes(image.value) == b"" and "a bug" in message.value
+    assert box.latest.worker is not None and not box.latest.worker.is_alive()
+
+
+# -- the same in a real kernel: messages sent as a browser sends them during a drag -----------
+# A Jupyter kernel runs a panel whose computation takes a while; the test sends it a fast
+# burst of ``comm_msg`` updates for the slider, exactly as JupyterLab or Colab send them,
+# and asks the kernel what was computed: only the first and the last position may be.
+import time  # noqa: E402
+
+from jupyter_client.manager import start_new_kernel  # noqa: E402
+
+SETUP = r'''
+import time
+from lecture_code import widgets
+computed = []
+def update(x):
+    computed.append(x)
+    time.sleep(0.5)               # a slow setting: the burst arrives while it computes
+    return b"\x89PNG" + repr(x).encode()
+box = widgets.Panel(update, {"x": widgets.Slider("x", 0.0, 1.0, 0.5, step=0.01)}, alt="x").widget()
+slider, image = box.children[0].children[0], box.children[2]
+print("COMM", slider.comm.comm_id)
+'''
+
+
+def run(client, code: str, timeout: float = 120) -> str:
+    msg_id = client.execute(code)
+    out = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg = client.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            raise AssertionError("\n".join(msg["content"]["traceback"]))
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return "".join(out)
+    raise AssertionError(f"no answer to {code!r}")
+
+
+def test_a_drag_in_a_kernel_computes_the_first_and_the_last_position_only():
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        text = run(client, SETUP)
+        comm_id = text.split("COMM ")[1].split()[0]
+        burst = [round(0.01 * i, 2) for i in range(1, 41)]
+        for value in burst:           # what the browser sends while the slider moves
+            client.session.send(client.shell_channel.socket, "comm_msg", {
+                "comm_id": comm_id,
+                "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}})
+        report = run(client, "box.latest.wait(60)\n"
+                             "import json; print(json.dumps([computed, bytes(image.value).decode("
+                             "'latin-1'), box.latest.computations]))")
+        computed, shown, computations = json.loads(report.strip().splitlines()[-1])
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert computed[0] == 0.5 and computed[-1] == burst[-1], computed
+    assert len(computed) <= 4, f"{len(computed)} computations for a burst of {len(burst)}"
+    assert shown == "\x89PNG" + repr(burst[-1])
+
+
+def test_a_computation_still_running_shows_progress_then_its_result(monkeypatch):
+    monkeypatch.setattr(widgets, "PROGRESS_AFTER", 0.0)
+    seen = threading.Event()
+
+    def update(x):
+        if x > 0.5:                                        # wait until the progress line is up
+            assert seen.wait(30), "no progress message while computing"
+        return png_of(x)
+
+    box = widgets.Panel(update, {"x": Slider("x", 0.0, 1.0, 0.2)}, alt="x").widget()
+    controls, message, image = box.children
+    lines = []
+
+    def watch(change):
+        lines.append(change["new"])
+        if "Computing this setting" in change["new"]:
+            seen.set()
+
+    message.observe(watch, names="value")
+    controls.children[0].value = 0.8
+    assert any("Computing this setting" in line for line in lines)
+    assert message.value == "" and bytes(image.value) == png_of(0.8)

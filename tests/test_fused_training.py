@@ -1,0 +1,189 @@
+"""The fused training step equals the readable one: same weights, same per-epoch losses.
+
+``training.train(..., fused=True)`` (what the live panels run) must be the
+reference ``training.train`` to rounding. Each case trains two copies of one
+network from the same seed, once each way, and compares every weight and
+every entry of the history to 1e-12, over a grid: every activation, loss and
+optimizer, penalties, dropout, minibatches, depth 0-6 and width 1-16.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lecture_code import fused_training, optimizers, training
+from lecture_code.network import MLP
+
+TOL = 1e-12
+HIDDEN = ("sigmoid", "tanh", "relu", "elu", "linear", "step")
+# (loss, output activation): the fused pairs and ones that go through the output's backward
+HEADS = (("bce", "sigmoid"), ("cce", "softmax"), ("mse", "linear"), ("mae", "linear"),
+         ("mse", "sigmoid"), ("mae", "tanh"))
+OPTIMIZERS = (("sgd", {}), ("momentum", {}), ("momentum", {"nesterov": True}),
+              ("sgd", {"momentum": 0.5, "dampening": 0.2}), ("momentum_ema", {}),
+              ("adagrad", {"lr_decay": 0.01}), ("rmsprop", {}), ("rmsprop", {"centered": True}),
+              ("rmsprop", {"momentum": 0.5}), ("adadelta", {}), ("adam", {}),
+              ("adam", {"weight_decay": 0.01}), ("sgd", {"weight_decay": 0.1}))
+LR = {"sgd": 0.1, "momentum": 0.05, "momentum_ema": 0.1, "adagrad": 0.05, "rmsprop": 0.005,
+      "adadelta": 1.0, "adam": 0.01}
+
+
+def data(head, n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    if head[1] == "softmax":
+        return X, rng.integers(0, 3, size=n)
+    if head[0] == "bce":
+        return X, (X[:, 0] * X[:, 1] > 0).astype(float)
+    return X, np.tanh(X[:, :1] - X[:, 1:2]) * 0.8
+
+
+def both(case, epochs=12):
+    """Train the same network both ways; return ((model, history) readable, (model, history) fused)."""
+    depth, width, hidden, head, (opt, options), penalty, dropout, batch = case
+    X, y = data(head)
+    X_val, y_val = data(head, n=15, seed=1)
+    out_units = 3 if head[1] == "softmax" else 1
+    sizes = [3] + [width] * depth + [out_units]
+    runs = []
+    for fused in (False, True):
+        model = MLP(sizes, hidden, head[1], rng=np.random.default_rng(7), dropout=dropout)
+        history = training.train(
+            model, X, y, loss=head[0], optimizer=opt, lr=LR[opt], epochs=epochs,
+            batch_size=batch, rng=np.random.default_rng(11), X_val=X_val, y_val=y_val,
+            penalty=penalty, lam=0.01 if penalty != "none" else 0.0, fused=fused, **options)
+        runs.append((model, history))
+    return runs
+
+
+def assert_equal_runs(case):
+    (m1, h1), (m2, h2) = both(case)
+    assert h1.epochs == h2.epochs and h1.epochs > 0
+    for field in ("train_loss", "val_loss", "train_acc", "val_acc"):
+        a, b = getattr(h1, field), getattr(h2, field)
+        assert len(a) == len(b), field
+        np.testing.assert_allclose(b, a, rtol=0, atol=TOL, err_msg=f"{field} of {case}")
+    assert (h1.best_epoch, h1.stopped_early, h1.diverged) == \
+        (h2.best_epoch, h2.stopped_early, h2.diverged)
+    for p1, p2 in zip(m1.parameters(), m2.parameters()):
+        np.testing.assert_allclose(p2, p1, rtol=0, atol=TOL, err_msg=f"weights of {case}")
+
+
+BASE = (2, 8, "relu", ("bce", "sigmoid"), ("adam", {}), "none", 0.0, None)
+
+
+def vary(position, values):
+    return [BASE[:position] + (v,) + BASE[position + 1:] for v in values]
+
+
+AXES = (vary(0, range(7)) + vary(1, (1, 2, 5, 16)) + vary(2, HIDDEN) + vary(3, HEADS)
+        + vary(4, OPTIMIZERS) + vary(5, ("l1", "l2")) + vary(6, (0.3,)) + vary(7, (1, 7, 32)))
+
+
+def mixed(count=60, seed=2024):
+    """A seeded sample of the whole grid: every axis moved at once."""
+    rng = np.random.default_rng(seed)
+    grid = [range(7), range(1, 17), HIDDEN, HEADS, OPTIMIZERS, ("none", "l1", "l2"),
+            (0.0, 0.25), (None, 1, 5, 16)]
+    return [tuple(axis[rng.integers(len(axis))] for axis in grid) for _ in range(count)]
+
+
+def label(case):
+    depth, width, hidden, head, (opt, options), penalty, dropout, batch = case
+    extra = ",".join(f"{k}={v}" for k, v in options.items())
+    return (f"d{depth}-w{width}-{hidden}-{head[0]}/{head[1]}-{opt}{'(' + extra + ')' if extra else ''}"
+            f"-{penalty}-p{dropout}-b{batch}")
+
+
+@pytest.mark.parametrize("case", AXES, ids=label)
+def test_fused_equals_readable_along_each_axis(case):
+    assert_equal_runs(case)
+
+
+@pytest.mark.parametrize("case", mixed(), ids=label)
+def test_fused_equals_readable_over_a_sample_of_the_whole_grid(case):
+    assert_equal_runs(case)
+
+
+def test_the_grid_covers_every_activation_loss_and_optimizer():
+    cases = AXES + mixed()
+    assert {c[2] for c in cases} >= set(HIDDEN)
+    assert {c[3][0] for c in cases} == set(("bce", "cce", "mse", "mae"))
+    assert {c[4][0] for c in cases} == set(optimizers.NAMES)
+    assert {c[0] for c in cases} == set(range(7)) and {1, 16} <= {c[1] for c in cases}
+
+
+@pytest.mark.parametrize("name,expected", [("adam", "_adam"), ("sgd", "_sgd"),
+                                           ("momentum", "_sgd"), ("rmsprop", "_rmsprop"),
+                                           ("adagrad", "_object_step")])
+def test_the_panels_optimizers_run_fused(name, expected):
+    """The fused update is the one that runs (so the equality above is about it)."""
+    model = MLP([2, 4, 1], rng=np.random.default_rng(0))
+    opt = optimizers.make(name, [model.flat_params], 0.01)
+    from lecture_code import losses
+    step = fused_training.FusedStep(model, losses.get("bce"), "none", 0.0, opt)
+    assert step.step.__name__ == expected
+
+
+def test_early_stopping_and_on_epoch_agree():
+    X, y = data(("bce", "sigmoid"), n=60)
+    Xv, yv = data(("bce", "sigmoid"), n=30, seed=5)
+    seen = {False: [], True: []}
+    results = {}
+    for fused in (False, True):
+        model = MLP([3, 12, 12, 1], rng=np.random.default_rng(3))
+        hist = training.train(model, X, y, optimizer="adam", lr=0.05, epochs=200,
+                              rng=np.random.default_rng(4), X_val=Xv, y_val=yv, patience=5,
+                              on_epoch=lambda e, f=fused, m=model: seen[f].append(
+                                  m.flat_params.copy()), fused=fused)
+        results[fused] = (model.flat_params.copy(), hist)
+    assert results[True][1].stopped_early and results[False][1].stopped_early
+    assert results[True][1].best_epoch == results[False][1].best_epoch
+    np.testing.assert_allclose(results[True][0], results[False][0], rtol=0, atol=TOL)
+    np.testing.assert_allclose(np.array(seen[True]), np.array(seen[False]), rtol=0, atol=TOL)
+
+
+def test_a_ready_optimizer_over_per_layer_arrays_also_agrees():
+    X, y = data(("bce", "sigmoid"))
+    finals = []
+    for fused in (False, True):
+        model = MLP([3, 6, 1], rng=np.random.default_rng(1))
+        opt = optimizers.Adam(model.parameters(), lr=0.02)
+        hist = training.train(model, X, y, optimizer=opt, epochs=20, batch_size=8,
+                              rng=np.random.default_rng(2), fused=fused)
+        finals.append((model.flat_params.copy(), hist.train_loss))
+    np.testing.assert_allclose(finals[1][0], finals[0][0], rtol=0, atol=TOL)
+    np.testing.assert_allclose(finals[1][1], finals[0][1], rtol=0, atol=TOL)
+
+
+def test_a_diverging_run_diverges_both_ways():
+    X, y = data(("mse", "linear"))
+    flags = []
+    for fused in (False, True):
+        model = MLP([3, 16, 16, 1], "relu", "linear", rng=np.random.default_rng(0))
+        hist = training.train(model, X, y * 1e3, loss="mse", optimizer="sgd", lr=5.0, epochs=50,
+                              rng=np.random.default_rng(1), fused=fused)
+        flags.append((hist.diverged, hist.epochs))
+    assert flags[0] == flags[1] and flags[0][0]
+
+
+def test_the_comparison_catches_a_wrong_fused_formula(monkeypatch):
+    """The equality check can fail: an Adam step off by one part in 1e9 is caught."""
+    original = fused_training.FusedStep._adam
+
+    def slightly_wrong(self):
+        original(self)
+        self.opt.params[0] *= 1.0 + 1e-9
+
+    monkeypatch.setattr(fused_training.FusedStep, "_adam", slightly_wrong)
+    with pytest.raises(AssertionError):
+        assert_equal_runs(BASE)
+
+
+def test_fused_must_be_a_flag_of_train_only():
+    """Bad input is still checked by train itself before the fused step exists."""
+    model = MLP([2, 3, 1], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="epochs"):
+        training.train(model, np.zeros((4, 2)), np.zeros(4), epochs=0,
+                       rng=np.random.default_rng(0), fused=True)
+
