@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _checks, datasets, training
 from .network import MLP
+from .playground import one_blas_thread
 
 __all__ = ["load", "Split", "split", "network", "fit", "predict", "confusion_matrix",
            "recall", "misclassified", "grid_search", "panel"]
@@ -116,6 +117,9 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
 
     ``rng`` draws the initial weights, then shuffles the minibatches. The
     history records the validation loss and accuracy after every epoch.
+    The products are small, so numpy's BLAS runs on one thread here
+    (:func:`lecture_code.playground.one_blas_thread`), which on a busy
+    machine is many times faster than several threads waiting for each other.
 
     Returns
     -------
@@ -124,9 +128,10 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
     if not isinstance(data, Split):
         raise TypeError(f"data must be a digits.Split, got {type(data).__name__}")
     model = network(hidden, rng=rng)
-    history = training.train(model, data.X_train, data.y_train, loss="cce", optimizer="adam",
-                             lr=lr, epochs=epochs, batch_size=batch_size, rng=rng,
-                             X_val=data.X_val, y_val=data.y_val, penalty="l2", lam=lam)
+    with one_blas_thread():
+        history = training.train(model, data.X_train, data.y_train, loss="cce", optimizer="adam",
+                                 lr=lr, epochs=epochs, batch_size=batch_size, rng=rng,
+                                 X_val=data.X_val, y_val=data.y_val, penalty="l2", lam=lam)
     return model, history
 
 
@@ -227,7 +232,7 @@ def panel(data: Split, *, seed: int = 0, **options):
     controls = {"hidden": widgets.Slider("hidden units", 2, 128, 32, integer=True),
                 "epochs": widgets.Slider("epochs", 1, 60, 20, integer=True),
                 "lam": widgets.Slider("λ (L2)", 1e-5, 0.1, 1e-4, log=True)}
-    return widgets.Panel(update, controls, static_control="lam", alt=(
+    return widgets.Panel(update, controls, static_control="lam", static_frames=9, alt=(
         "Left: training and validation loss per epoch of a 64-hidden-10 network on the "
         "handwritten digits. Right: the validation set's confusion matrix, true digit down, "
         "predicted digit across, with the count in each cell."))
