@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import _checks
 from .curves import loss_curves
@@ -113,7 +114,7 @@ class DigitsFigure:
     def __init__(self, *, figsize=(8.4, 3.4), dpi: int = 80):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
-        self.figure.subplots_adjust(left=0.08, right=0.97, bottom=0.15, top=0.84, wspace=0.25)
+        self.figure.subplots_adjust(left=0.09, right=0.97, bottom=0.15, top=0.84, wspace=0.2)
         self.ax_loss, self.ax_matrix = self.figure.subplots(
             1, 2, gridspec_kw={"width_ratios": (3, 2)})
 
@@ -124,6 +125,10 @@ class DigitsFigure:
         self.ax_matrix.clear()
         loss_curves(self.ax_loss, history)
         self.ax_loss.set(yscale="log", title="loss (categorical cross-entropy)")
+        # plain ticks at 1, 2, 5 x 10^k (no mathtext), no minor labels
+        self.ax_loss.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        self.ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
         confusion_plot(self.ax_matrix, matrix, title="validation set")
         self.figure.suptitle(title, fontsize=10)
         buffer = io.BytesIO()
