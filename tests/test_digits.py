@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -72,10 +74,16 @@ def test_a_file_of_the_wrong_shape_is_refused(monkeypatch):
 
 
 def test_the_wheel_ships_the_data_and_its_licence(tmp_path):
-    """A non-editable install is a wheel: it must hold the data file and its README."""
-    root = digits.resources.files("lecture_code").joinpath("..")
+    """A non-editable install is a wheel: it must hold the data file and its README.
+    Built from a copy of the sources, so that the build leaves nothing in the repository."""
+    root = Path(digits.__file__).resolve().parents[1]
+    source = tmp_path / "source"
+    shutil.copytree(root / "lecture_code", source / "lecture_code",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path), str(root)], check=True, capture_output=True)
+                    "-q", "-w", str(tmp_path), str(source)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("lecture_code-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "lecture_code/data/digits.csv.gz" in names
