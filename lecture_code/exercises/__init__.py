@@ -20,7 +20,7 @@ from typing import Callable
 __all__ = ["exercise", "check", "Exercise", "REGISTRY", "CHAPTER_MODULES", "load_all"]
 
 CHAPTER_MODULES = ("perceptron", "activations", "networks", "loss", "gradient_descent",
-                   "backprop", "regularization", "playground", "pytorch")
+                   "backprop", "regularization", "playground", "pytorch", "digits")
 
 
 @dataclass(frozen=True)

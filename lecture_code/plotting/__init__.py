@@ -11,8 +11,8 @@ colour maps), ``boundary`` (decision boundaries),
 ``curves`` (losses, activations, fits),
 ``shallow`` (chapter 3's shallow network),
 ``surfaces`` (loss surfaces and descent paths),
-``graphs`` (network diagrams, gradient sizes) and
-``playground`` (chapter 8). Everything public is
+``graphs`` (network diagrams, gradient sizes),
+``playground`` (chapter 8) and ``digits`` (chapter 10). Everything public is
 also available as ``lecture_code.plotting.<name>``.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .surfaces import (
     SURFACE_CMAP, surface_contour, descent_path, describe_path, PathFigure, loss_landscape)
 from .graphs import network_graph, gradient_norm_bars
 from .playground import PlaygroundFigure
+from .digits import digit_images, confusion_plot, weight_images, DigitsFigure
 
 __all__ = [
     'PALETTE',
@@ -55,4 +56,8 @@ __all__ = [
     'network_graph',
     'gradient_norm_bars',
     'PlaygroundFigure',
+    'digit_images',
+    'confusion_plot',
+    'weight_images',
+    'DigitsFigure',
 ]

@@ -1,0 +1,136 @@
+"""Figures of chapter 10: digit images, a confusion matrix, first-layer weights as images.
+
+:func:`digit_images` and :func:`weight_images` draw into a grid of axes,
+:func:`confusion_plot` into one ``ax``; :class:`DigitsFigure` is the live
+panel's figure (learning curves beside a confusion matrix), created once and
+redrawn with Agg, never through pyplot.
+
+See chapter 10.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from .. import _checks
+from .curves import loss_curves
+from .style import _axes
+
+__all__ = ['digit_images', 'confusion_plot', 'weight_images', 'DigitsFigure']
+
+SIDE = 8                   # the digits are 8x8 (lecture_code.digits.SIDE)
+#: Light (no ink) to dark (most ink), like pencil on paper; greyscale-safe.
+INK = "gray_r"
+#: Negative weights purple, positive orange, zero white (colour-blind safe).
+WEIGHT_CMAP = "PuOr_r"
+
+
+def _grid_axes(axes, count: int):
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size < count:
+        raise ValueError(f"axes must hold at least {count} axes, got {axes.size}")
+    return axes
+
+
+def digit_images(axes, images, titles=None):
+    """Draw each row of ``images`` (n, 64), values >= 0, as an 8x8 picture in its own axes.
+
+    ``titles`` (optional) gives one short title per image. Axes beyond ``n``
+    are switched off. Returns the ``AxesImage`` objects.
+    """
+    images = _checks.as_matrix(images, "images", columns=SIDE * SIDE)
+    axes = _grid_axes(axes, len(images))
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must hold one title per image ({len(images)}), got {len(titles)}")
+    top = max(float(images.max()), 1e-12) if images.size else 1.0
+    drawn = []
+    for k, ax in enumerate(axes):
+        ax.set_axis_off()
+        if k < len(images):
+            drawn.append(ax.imshow(images[k].reshape(SIDE, SIDE), cmap=INK, vmin=0, vmax=top,
+                                   interpolation="nearest"))
+            if titles is not None:
+                ax.set_title(titles[k], fontsize=9)
+    return drawn
+
+
+def confusion_plot(ax, matrix, *, title: str | None = None):
+    """A confusion matrix as a heat map with the count in every non-empty cell.
+
+    Rows are the true class (down), columns the predicted class (across).
+    The colour grows with the count on a square-root scale, so a few
+    mistakes show beside a diagonal of hundreds. Returns the ``AxesImage``.
+    """
+    ax = _axes(ax)
+    C = _checks.as_array(matrix, "matrix", ndim=2)
+    if C.shape[0] != C.shape[1]:
+        raise ValueError(f"matrix must be square, got shape {C.shape}")
+    k = C.shape[0]
+    top = max(float(C.max()), 1.0)
+    image = ax.imshow(np.sqrt(C / top), cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
+    for (i, j), count in np.ndenumerate(C):
+        if count:
+            ax.text(j, i, f"{count:g}", ha="center", va="center", fontsize=7,
+                    color="white" if count > 0.5 * top else "black")
+    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true")
+    ax.tick_params(length=0, labelsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return image
+
+
+def weight_images(axes, W, *, titles=None):
+    """Draw each column of the first layer's ``W`` (64, h) as an 8x8 image of its weights.
+
+    Column ``j`` holds the weight from every pixel into hidden unit ``j``;
+    one symmetric colour scale for all (orange positive, purple negative),
+    so the images compare. Returns the ``AxesImage`` objects.
+    """
+    W = _checks.as_matrix(W, "W", columns=None)
+    if W.shape[0] != SIDE * SIDE:
+        raise ValueError(f"W must have {SIDE * SIDE} rows (one per pixel), got {W.shape[0]}")
+    axes = _grid_axes(axes, W.shape[1])
+    limit = max(float(np.abs(W).max()), 1e-12)
+    drawn = []
+    for j, ax in enumerate(axes):
+        ax.set_axis_off()
+        if j < W.shape[1]:
+            drawn.append(ax.imshow(W[:, j].reshape(SIDE, SIDE), cmap=WEIGHT_CMAP, vmin=-limit,
+                                   vmax=limit, interpolation="nearest"))
+            if titles is not None:
+                ax.set_title(titles[j], fontsize=8)
+    return drawn
+
+
+class DigitsFigure:
+    """The panel's figure: loss per epoch (left) and a confusion matrix (right).
+
+    Made once; :meth:`update` clears both axes, redraws them and returns PNG
+    bytes rendered with Agg (no pyplot figure is opened).
+    """
+
+    def __init__(self, *, figsize=(8.4, 3.4), dpi: int = 80):
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.figure.subplots_adjust(left=0.09, right=0.97, bottom=0.15, top=0.84, wspace=0.2)
+        self.ax_loss, self.ax_matrix = self.figure.subplots(
+            1, 2, gridspec_kw={"width_ratios": (3, 2)})
+
+    def update(self, history, matrix, title: str = "") -> bytes:
+        """Draw ``history``'s losses and ``matrix``; ``title`` goes above both."""
+        import io
+        self.ax_loss.clear()
+        self.ax_matrix.clear()
+        loss_curves(self.ax_loss, history)
+        self.ax_loss.set(yscale="log", title="loss (categorical cross-entropy)")
+        # plain ticks at 1, 2, 5 x 10^k (no mathtext), no minor labels
+        self.ax_loss.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        self.ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
+        confusion_plot(self.ax_matrix, matrix, title="validation set")
+        self.figure.suptitle(title, fontsize=10)
+        buffer = io.BytesIO()
+        self.canvas.print_png(buffer)
+        return buffer.getvalue()
