@@ -459,7 +459,11 @@ def replay(run) -> training.History:
         raise ValueError(f"run['initial_params'] must hold {model.flat_params.size} numbers for "
                          f"sizes {run['sizes']}, got {initial.size}")
     model.flat_params[:] = initial
-    keep = np.unpackbits(np.frombuffer(base64.b64decode(run["dropout_keep"]), dtype=np.uint8),
+    try:
+        packed = base64.b64decode(run["dropout_keep"], validate=True)
+    except ValueError as error:
+        raise ValueError(f"run['dropout_keep'] must be base64 (the packed dropout decisions): {error}")
+    keep = np.unpackbits(np.frombuffer(packed, dtype=np.uint8),
                          bitorder="little")[:run["dropout_keep_count"]]
     recorded = _Recorded(run["orders"], keep)
     for drop in model.dropouts:

@@ -11,6 +11,7 @@ optimizer, the penalties, depth 0 to 6, full batch and minibatches, dropout):
   page's "Reproduce in Python" saves) are replayed by
   :func:`lecture_code.playground.replay`, equal to 1e-10 relative.
 """
+import base64
 import json
 import subprocess
 from pathlib import Path
@@ -165,7 +166,8 @@ def test_replay_uses_the_recorded_draws(tmp_path):
     reference = playground.replay(run)
     reordered = dict(run, orders=[order[::-1] for order in run["orders"]])
     assert playground.replay(reordered).train_loss[-1] != pytest.approx(reference.train_loss[-1])
-    flipped = dict(run, dropout_keep=run["dropout_keep"][::-1])
+    keep = base64.b64decode(run["dropout_keep"])
+    flipped = dict(run, dropout_keep=base64.b64encode(bytes(255 - b for b in keep)).decode())
     assert playground.replay(flipped).train_loss[-1] != pytest.approx(reference.train_loss[-1])
 
 
@@ -177,6 +179,8 @@ def test_replay_rejects_what_is_not_a_run(tmp_path):
         playground.replay(dict(run, initial_params=run["initial_params"][:-1]))
     with pytest.raises(ValueError, match="fewer minibatch orders"):
         playground.replay(dict(run, orders=run["orders"][:-1]))
+    with pytest.raises(ValueError, match="dropout_keep"):
+        playground.replay(dict(run, dropout_keep="not base64!"))
     with pytest.raises(ValueError, match="permutation"):
         playground.replay(dict(run, orders=[[0] * len(o) for o in run["orders"]]))
 
