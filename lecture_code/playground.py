@@ -32,7 +32,7 @@ from .network import MLP
 
 __all__ = ["DATASETS", "ACTIVATIONS", "BATCH_SIZES", "bumps", "Config", "Result", "make_data",
            "build", "held_out_curve", "run", "one_blas_thread", "controls", "panel",
-           "FEATURES", "features", "replay"]
+           "FEATURES", "features", "replay", "EXAMPLE_RUN", "example_run", "site_html"]
 
 #: Four two-class sets and one regression set, all on about [-1.5, 1.5]^2.
 DATASETS = ("circles", "xor", "blobs", "spiral", "regression")
@@ -372,7 +372,8 @@ def panel(config: Config = Config()):
 
     return Panel(update, controls(config), alt=(
         "The playground: the data with the network's decision boundary or regression "
-        "surface, the network drawn with one link per weight, and the train and test loss."))
+        "surface, the network drawn with one link per weight, and the train and test loss."),
+        static=lambda: site_html(config))
 
 
 #: The input features of TensorFlow Playground (and of the browser playground), by name.
@@ -475,3 +476,32 @@ def replay(run) -> training.History:
             batch_size=c["batch_size"], rng=recorded, penalty=c["penalty"],
             lam=c["lam"] if c["penalty"] != "none" else 0.0,
             X_val=X_test, y_val=np.asarray(data["y_test"], dtype=np.float64))
+
+
+#: A run of the browser playground, saved with its "Reproduce in Python" button
+#: (written by ``scripts/playground_example.py``; chapter 8 replays it).
+EXAMPLE_RUN = os.path.join(os.path.dirname(__file__), "data", "playground_run.json")
+
+
+def example_run() -> dict:
+    """The browser run in :data:`EXAMPLE_RUN`, as the dict ``replay`` takes."""
+    with open(EXAMPLE_RUN, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def site_html(config: Config = Config()) -> str:
+    """The playground's face on the book's website: the browser playground, starting at ``config``.
+
+    An element the page's script ``_static/playground/playground.js`` (plain
+    JavaScript, served by the site) turns into the live playground; the path is
+    relative to a chapter page in ``book/``. The knobs in the page's address
+    override ``config``.
+    """
+    if not isinstance(config, Config):
+        raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
+    knobs = {k: v for k, v in config.__dict__.items()}
+    return ('<div class="nn-playground" data-config="'
+            + json.dumps(knobs).replace("&", "&amp;").replace('"', "&quot;") + '">\n'
+            '<noscript><p>The browser playground needs JavaScript. Open this chapter in Colab or '
+            'Binder (the rocket icon above) for the live panel.</p></noscript>\n</div>\n'
+            '<script type="module" src="../_static/playground/playground.js"></script>')

@@ -194,3 +194,28 @@ def test_features_are_tensorflow_playgrounds():
         playground.features(X, ["x3"])
     with pytest.raises(ValueError, match="non-empty list"):
         playground.features(X, [])
+
+
+def test_the_chapters_example_run_is_what_the_browser_engine_makes():
+    """lecture_code/data/playground_run.json (replayed in chapter 8) is the engine's run of
+    scripts/playground_example.py's setting; after an engine change, rerun that script."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("playground_example",
+                                                  ROOT / "scripts" / "playground_example.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    saved, fresh = playground.example_run(), script.browser_run()
+    assert saved["config"] == fresh["config"] and saved["orders"] == fresh["orders"]
+    assert saved["dropout_keep"] == fresh["dropout_keep"]
+    for key in ("train_loss", "test_loss", "train_acc", "test_acc"):
+        np.testing.assert_allclose(saved["history"][key], fresh["history"][key], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(saved["initial_params"], fresh["initial_params"], rtol=1e-12, atol=0)
+
+
+def test_the_site_face_of_the_panel_is_the_browser_playground():
+    html = playground.panel(Config(epochs=30)).static_html()
+    assert 'class="nn-playground"' in html and "_static/playground/playground.js" in html
+    assert "&quot;epochs&quot;: 30" in html         # starts at the panel's configuration
+    assert "lc-frames" not in html                   # no precomputed frames
+    with pytest.raises(ValueError, match="playground.Config"):
+        playground.site_html({"epochs": 30})

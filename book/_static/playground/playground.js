@@ -377,6 +377,13 @@ if (typeof document !== "undefined") {
   const roots = document.querySelectorAll(".nn-playground");
   roots.forEach((root, i) => {
     const first = i === 0, { changes, showTest } = first ? fromQuery(location.search) : { changes: {}, showTest: true };
+    try {     // the starting knobs the page was built with (playground.site_html), then the address's
+      const initial = JSON.parse(root.dataset.config || "{}");
+      for (const [k, v] of Object.entries(initial)) if (!(k in changes) && k in DEFAULTS) changes[k] = v;
+      normalise(changes);
+    } catch (e) {
+      console.warn(`playground: ignoring the page's starting knobs: ${e.message}`);
+    }
     const p = mount(root, { changes, showTest, syncURL: first });
     if (first) {
       window.nnPlayground = {
