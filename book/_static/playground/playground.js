@@ -81,6 +81,8 @@ export function fromQuery(search) {
 }
 
 class Playground {
+  static ids = 0;
+
   constructor(root, { changes = {}, showTest = true, syncURL = false } = {}) {
     this.root = root;
     this.syncURL = syncURL;
@@ -157,18 +159,25 @@ class Playground {
     const root = this.root, c = this.controls;
     root.textContent = "";
     root.classList.add("nnp");
+    // A visible label tied to its control by id (an <output> showing the value sits beside it).
+    const field = (label, control, out = null) => {
+      control.id = `nnp-${++Playground.ids}`;
+      if (out) out.setAttribute("for", control.id);
+      return el("div", { class: "nnp-field" }, el("span", {}, el("label", { for: control.id }, label), out ? " " : null, out), control);
+    };
+    this.field = field;
     const select = (key, label, options, parse = (v) => v) => {
       const s = el("select", { onchange: () => this.set({ [key]: parse(s.value) }) },
         ...options.map(([value, text]) => el("option", { value: String(value) }, text)));
       c[key] = s;
-      return el("label", { class: "nnp-field" }, el("span", {}, label), s);
+      return field(label, s);
     };
     const range = (key, label, min, max, step, show = (v) => v) => {
       const out = el("output", {});
       const r = el("input", { type: "range", min, max, step, oninput: () => { out.textContent = show(Number(r.value)); }, onchange: () => this.set({ [key]: Number(r.value) }) });
       c[key] = r; c[`${key}Out`] = out;
       r.show = show;
-      return el("label", { class: "nnp-field" }, el("span", {}, label, " ", out), r);
+      return field(label, r, out);
     };
     const button = (key, text, onclick, attrs = {}) => (c[key] = el("button", { type: "button", class: "nnp-button", onclick, ...attrs }, text));
 
@@ -213,7 +222,7 @@ class Playground {
     } });
     c.hidden_layers = hidden;
     const network = el("div", { class: "nnp-col nnp-network" }, el("h3", {}, "Network"),
-      el("label", { class: "nnp-field" }, el("span", {}, "hidden layers (0 to 6)"), hidden),
+      field("hidden layers (0 to 6)", hidden),
       this.layerControls, this.net, this.weightText);
 
     this.output = el("canvas", { role: "img", "aria-label": "The network's output over the plane, with the data points" });
@@ -269,7 +278,9 @@ class Playground {
         this.set({ units });
       } });
       c[`units_${i}`] = input;
-      this.layerControls.append(el("label", { class: "nnp-field nnp-units" }, el("span", {}, `layer ${i + 1} units`), input));
+      const row = this.field(`layer ${i + 1} units`, input);
+      row.classList.add("nnp-units");
+      this.layerControls.append(row);
     }
   }
 
