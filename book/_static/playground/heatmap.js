@@ -37,22 +37,28 @@ export function grid(density) {
   return points;
 }
 
+// 256 colours from -1 to 1, looked up instead of computed per pixel.
+const LUT = new Uint8ClampedArray(256 * 3);
+for (let i = 0; i < 256; i++) LUT.set(colour(-1 + (2 * i) / 255), 3 * i);
+
 const scratch = new Map();
 /** Paint values (density^2, row-major) onto ctx over size x size CSS pixels; map turns a value into [-1, 1]. */
 export function paint(ctx, values, density, size, map) {
-  let off = scratch.get(density);
-  if (!off) {
-    off = typeof OffscreenCanvas !== "undefined" ? new OffscreenCanvas(density, density) : Object.assign(document.createElement("canvas"), { width: density, height: density });
-    scratch.set(density, off);
+  let s = scratch.get(density);
+  if (!s) {
+    const canvas = typeof OffscreenCanvas !== "undefined" ? new OffscreenCanvas(density, density)
+      : Object.assign(document.createElement("canvas"), { width: density, height: density });
+    const octx = canvas.getContext("2d");
+    scratch.set(density, s = { canvas, octx, image: octx.createImageData(density, density) });
   }
-  const octx = off.getContext("2d"), image = octx.createImageData(density, density);
+  const data = s.image.data;
   for (let i = 0; i < density * density; i++) {
-    const [r, g, b] = colour(map(values[i]));
-    image.data.set([r, g, b, 255], 4 * i);
+    const t = map(values[i]), k = 3 * Math.round(((Number.isFinite(t) ? Math.max(-1, Math.min(1, t)) : 0) + 1) * 127.5);
+    data[4 * i] = LUT[k]; data[4 * i + 1] = LUT[k + 1]; data[4 * i + 2] = LUT[k + 2]; data[4 * i + 3] = 255;
   }
-  octx.putImageData(image, 0, 0);
+  s.octx.putImageData(s.image, 0, 0);
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(off, 0, 0, size, size);
+  ctx.drawImage(s.canvas, 0, 0, size, size);
 }
 
 /** Draw points [[x1, x2], ...] with targets y: filled for training, hollow (white ring) for test. */

@@ -17,11 +17,16 @@ export class Dropout {
     this.p = p;
     this.rng = rng;
     this.mask = null;
+    this.buffers = new Map();     // per batch length: mask, output, gradient (reused, not reallocated)
+  }
+  buffer(length) {
+    let b = this.buffers.get(length);
+    if (!b) this.buffers.set(length, b = { mask: new Float64Array(length), out: new Float64Array(length), grad: new Float64Array(length) });
+    return b;
   }
   forward(A, training) {
     if (!training || this.p === 0) { this.mask = null; return A; }
-    const keep = 1.0 / (1.0 - this.p);
-    const mask = new Float64Array(A.length), out = new Float64Array(A.length);
+    const keep = 1.0 / (1.0 - this.p), { mask, out } = this.buffer(A.length);
     for (let i = 0; i < A.length; i++) {
       mask[i] = this.rng.random() >= this.p ? keep : 0.0;
       out[i] = A[i] * mask[i];
@@ -31,7 +36,7 @@ export class Dropout {
   }
   backward(dA) {
     if (this.mask === null) return dA;
-    const out = new Float64Array(dA.length);
+    const out = this.buffer(dA.length).grad;
     for (let i = 0; i < dA.length; i++) out[i] = dA[i] * this.mask[i];
     return out;
   }
@@ -48,12 +53,24 @@ export class Dense {
     this.gb = grads.subarray(offset + dIn * dOut, offset + dIn * dOut + dOut);
     this.X = this.Z = this.A = null;
     this.n = 0;
+    this.buffers = new Map();     // per number of rows: Z, A, dZ, dX (reused: no allocation per step)
+  }
+
+  buffer(n) {
+    let b = this.buffers.get(n);
+    if (!b) {
+      const { dIn, dOut } = this;
+      this.buffers.set(n, b = { Z: new Float64Array(n * dOut), A: new Float64Array(n * dOut),
+        dZ: new Float64Array(n * dOut), dX: new Float64Array(n * dIn) });
+    }
+    return b;
   }
 
   /** Z = X W + b, A = g(Z), for n rows of X; caches X, Z and A. */
   forward(X, n) {
     const { dIn, dOut, W, b } = this, f = this.activation.forward;
-    const Z = new Float64Array(n * dOut), A = new Float64Array(n * dOut);
+    const { Z, A } = this.buffer(n);
+    Z.fill(0);
     for (let i = 0; i < n; i++) {
       const r = i * dOut, x = i * dIn;
       for (let k = 0; k < dIn; k++) {
@@ -79,7 +96,7 @@ export class Dense {
       for (let j = 0; j < dOut; j++) gb[j] += dZ[r + j];
     }
     if (!needDX) return null;
-    const dX = new Float64Array(n * dIn);
+    const dX = this.buffer(n).dX;
     for (let i = 0; i < n; i++) {
       const r = i * dOut, x = i * dIn;
       for (let k = 0; k < dIn; k++) {
@@ -141,7 +158,7 @@ export class MLP {
     for (let i = L - 2; i >= 0; i--) {
       const layer = this.layers[i], act = layer.activation;
       const d = this.dropouts[i].backward(dA), Z = layer.Z, A = layer.A;
-      const dZi = new Float64Array(d.length);
+      const dZi = layer.buffer(layer.n).dZ;
       for (let k = 0; k < d.length; k++) dZi[k] = act.backward(Z[k], A[k], d[k]);
       dA = layer.backwardFromZ(dZi, i > 0);
     }
@@ -152,7 +169,7 @@ export class MLP {
   lossAndGrads(X, Y, n, loss, penalty = "none", lam = 0.0, training = true) {
     const out = this.forward(X, n, training);
     const last = this.layers[this.layers.length - 1];
-    const dZ = new Float64Array(out.length);
+    const dZ = last.buffer(n).dZ;
     if (loss.fusedWith === last.activation.name) {
       for (let i = 0; i < out.length; i++) dZ[i] = (out[i] - Y[i]) / out.length;
     } else {

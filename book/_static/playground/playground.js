@@ -28,6 +28,9 @@ const LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3
 const LAMBDAS = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 const BATCH_SIZES = [null, 1, 5, 10, 20, 50, 100];
 const DATASET_NAMES = { circles: "circles", xor: "XOR", blobs: "two blobs", spiral: "spiral", regression: "regression (two bumps)" };
+// While playing, the network (links and unit heatmaps) is redrawn at most every NETWORK_EVERY_MS;
+// the output heatmap, the numbers and the curve every frame.
+const NETWORK_EVERY_MS = 100;
 const OUTPUT_SIZE = 260, UNIT_SIZE = 34, DENSITY = 50, UNIT_DENSITY = 20, FRAME_BUDGET_MS = 12;
 
 /** Element helper: el("select", {class: "x"}, children...). */
@@ -88,6 +91,7 @@ class Playground {
     this.syncURL = syncURL;
     this.showTest = showTest;
     this.playing = false;
+    this.lastNetwork = 0;
     this.controls = {};
     this.build();
     this.restart(changes);
@@ -99,7 +103,6 @@ class Playground {
     this.run = new Run(changes);
     this.config = this.run.config;
     this.syncControls();
-    this.drawInputs();
     this.layoutNetwork();
     this.render();
     if (this.syncURL) {
@@ -139,14 +142,16 @@ class Playground {
       const start = performance.now();
       do this.run.step(1);
       while (performance.now() - start < FRAME_BUDGET_MS && this.run.epoch < this.config.epochs && !this.run.diverged);
-      this.render();
-      if (this.run.epoch >= this.config.epochs || this.run.diverged) this.pause();
+      const done = this.run.epoch >= this.config.epochs || this.run.diverged;
+      this.render(done || performance.now() - this.lastNetwork > NETWORK_EVERY_MS);
+      if (done) this.pause();
       else requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
   }
 
   pause() {
+    if (this.playing) this.renderNetwork();
     this.playing = false;
     if (this.controls.play) {
       this.controls.play.textContent = "Play";
@@ -321,11 +326,7 @@ class Playground {
     this.unitGrid = heatmap.grid(UNIT_DENSITY);
   }
 
-  drawInputs() {
-    this.inputValues = null;
-  }
-
-  render() {
+  render(network = true) {
     const run = this.run, cfg = this.config, h = run.trainer.history, s = run.summary();
     this.epochText.textContent = String(s.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
     const regression = isRegression(cfg);
@@ -334,16 +335,28 @@ class Playground {
     heatmap.paint(ctx, output, DENSITY, OUTPUT_SIZE, regression ? (v) => v : (v) => 2 * v - 1);
     heatmap.points(ctx, run.data.X_train, run.data.y_train, OUTPUT_SIZE, { regression });
     if (this.showTest) heatmap.points(ctx, run.data.X_test, run.data.y_test, OUTPUT_SIZE, { regression, test: true });
+    const rows = [["train loss", fmt(s.trainLoss)], ["test loss", fmt(s.testLoss)]];
+    if (!regression) rows.push(["train accuracy", fmt(s.trainAccuracy, 2)], ["test accuracy", fmt(s.testAccuracy, 2)]);
+    this.numbers.textContent = "";
+    for (const [k, v] of rows) this.numbers.append(el("dt", {}, k), el("dd", {}, v));
+    this.message.textContent = run.diverged ? "Training diverged: the loss overflowed. Try a smaller learning rate." : "";
+    heatmap.lossCurve(this.curveCtx, OUTPUT_SIZE, 80, h.train_loss, h.test_loss);
+    if (network) this.renderNetwork();
+  }
+
+  renderNetwork() {
+    const run = this.run, cfg = this.config, regression = isRegression(cfg);
+    this.lastNetwork = performance.now();
     // every unit's heatmap, from one pass over a coarse grid
     const small = run.predict(this.unitGrid), n = this.unitGrid.length;
-    const layersValues = [run.inputs && null, ...small.hidden, small.output];
+    const layersValues = [null, ...small.hidden, small.output];   // inputs are drawn from the features
     this.unitCanvases.forEach((ctxs, l) => ctxs.forEach((uctx, j) => {
       const values = new Float64Array(n);
       if (l === 0) { const f = FEATURES[cfg.features[j]]; this.unitGrid.forEach(([a, b], i) => { values[i] = f(a, b); }); }
       else { const A = layersValues[l], width = ctxs.length; for (let i = 0; i < n; i++) values[i] = A[i * width + j]; }
       let m = 0;
       for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
-      const scale = l === ctxs.length && false ? 1 : (m || 1);
+      const scale = m || 1;        // each unit on its own scale, as in TensorFlow Playground
       heatmap.paint(uctx, values, UNIT_DENSITY, UNIT_SIZE, l === this.unitCanvases.length - 1 && !regression ? (v) => 2 * v - 1 : (v) => v / scale);
     }));
     let wmax = 0;
@@ -354,12 +367,6 @@ class Playground {
       path.setAttribute("stroke-width", String(0.5 + 4 * Math.min(1, Math.abs(w) / (wmax || 1))));
       title.textContent = `weight ${fmt(w, 4)}`;
     }
-    const rows = [["train loss", fmt(s.trainLoss)], ["test loss", fmt(s.testLoss)]];
-    if (!regression) rows.push(["train accuracy", fmt(s.trainAccuracy, 2)], ["test accuracy", fmt(s.testAccuracy, 2)]);
-    this.numbers.textContent = "";
-    for (const [k, v] of rows) this.numbers.append(el("dt", {}, k), el("dd", {}, v));
-    this.message.textContent = run.diverged ? "Training diverged: the loss overflowed. Try a smaller learning rate." : "";
-    heatmap.lossCurve(this.curveCtx, OUTPUT_SIZE, 80, h.train_loss, h.test_loss);
   }
 
   reproduce() {

@@ -18,9 +18,8 @@ export function accuracy(out, y) {
   return right / out.length;
 }
 
-/** Rows idx[start..start+rows) of the n x d matrix X, gathered into a new array. */
-function gather(X, d, idx, start, rows) {
-  const out = new Float64Array(rows * d);
+/** Rows idx[start..start+rows) of the n x d matrix X, gathered into out (rows * d). */
+function gather(X, d, idx, start, rows, out) {
   for (let r = 0; r < rows; r++) {
     const src = idx[start + r] * d;
     for (let k = 0; k < d; k++) out[r * d + k] = X[src + k];
@@ -72,6 +71,13 @@ export class Trainer {
 
   get epoch() { return this.history.train_loss.length; }
 
+  batchBuffer(rows, d) {
+    this.buffers ??= new Map();
+    let b = this.buffers.get(rows);
+    if (!b) this.buffers.set(rows, b = { X: new Float64Array(rows * d), Y: new Float64Array(rows) });
+    return b;
+  }
+
   /** Train one epoch; returns false (and sets diverged) if the loss overflowed. */
   epochStep() {
     if (this.diverged) return false;
@@ -84,8 +90,9 @@ export class Trainer {
     let total = 0.0, correct = 0.0;
     for (let start = 0; start < n; start += batch) {
       const rows = Math.min(batch, n - start);
-      const Xb = order ? gather(data.X_train, d, order, start, rows) : data.X_train;
-      const Yb = order ? gather(data.Y_train, 1, order, start, rows) : data.Y_train;
+      const buf = order ? this.batchBuffer(rows, d) : null;
+      const Xb = order ? gather(data.X_train, d, order, start, rows, buf.X) : data.X_train;
+      const Yb = order ? gather(data.Y_train, 1, order, start, rows, buf.Y) : data.Y_train;
       const [value, out] = model.lossAndGrads(Xb, Yb, rows, loss, this.penalty, this.lam, true);
       for (const drop of model.dropouts) {
         if (drop.mask) for (let i = 0; i < drop.mask.length; i++) this.keep.push(drop.mask[i] !== 0);
@@ -104,7 +111,8 @@ export class Trainer {
       h.train_acc.push(correct / n);
       h.test_acc.push(accuracy(out, data.Y_test));
     }
-    if (!model.flatParams.every(Number.isFinite)) this.diverged = true;   // the last step overflowed
+    const p = model.flatParams;
+    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) { this.diverged = true; break; }   // the last step overflowed
     return true;
   }
 
