@@ -109,6 +109,18 @@ const summary = await page.evaluate(() => { window.nnPlayground.set({ ...{} }); 
 check(summary.epoch === 5 && Number.isFinite(summary.trainLoss) && Number.isFinite(summary.testLoss)
   && summary.trainAccuracy !== undefined && summary.testAccuracy !== undefined, `step(5) returned ${JSON.stringify(summary)}`);
 
+// A setting that diverges shows a plain message; a wrong knob is refused by name.
+const extreme = await page.evaluate(() => {
+  window.nnPlayground.set({ dataset: "regression", optimizer: "sgd", lr: 10 });
+  const s = window.nnPlayground.step(300);
+  let refused = "";
+  try { window.nnPlayground.set({ learning_rate: 1 }); } catch (e) { refused = e.message; }
+  return { s, message: document.querySelector(".nnp-message").textContent, refused };
+});
+check(extreme.s.diverged && /diverged/.test(extreme.message), `lr 10 with SGD on the regression set: ${JSON.stringify(extreme)}`);
+check(/learning_rate/.test(extreme.refused), `set({learning_rate}) was not refused by name: ${extreme.refused}`);
+await page.evaluate((start) => window.nnPlayground.set(start), start);
+
 // axe-core inside the playground.
 const violations = (await axeViolations(page, ".nn-playground")).filter((v) => ["serious", "critical"].includes(v.impact));
 for (const v of violations) check(false, `axe ${v.impact} ${v.id} (${v.help}): ${v.nodes.join("; ")}`);
