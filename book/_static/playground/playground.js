@@ -16,7 +16,8 @@
 //                  minibatch orders and dropout decisions so far, and the
 //                  per-epoch history; lecture_code.playground.replay(run)
 //                  trains the same network with numpy.
-//   play(), pause(), reset(), config()  the buttons, and the current knobs.
+//   play(), pause(), reset()  the buttons; config() the current knobs;
+//   summary()      what step returns, without training or drawing.
 
 import { Run, DEFAULTS, MAX_LAYERS, MAX_UNITS, PENALTIES, normalise, isRegression } from "./run.js";
 import { FEATURES, FEATURE_LABELS } from "./dataset.js";
@@ -408,6 +409,7 @@ if (typeof document !== "undefined") {
         set: (changes) => p.set(changes),
         step: (n = 1) => p.step(n),
         exportRun: () => p.run.exportRun(),
+        summary: () => p.run.summary(),
         play: () => p.play(),
         pause: () => p.pause(),
         reset: () => p.restart(p.configChanges()),
