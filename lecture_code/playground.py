@@ -451,6 +451,9 @@ def replay(run) -> training.History:
     if not isinstance(run, dict) or run.get("format") != "nn-playground-run":
         raise ValueError("run must be a browser playground run (exportRun() or its JSON file), "
                          f"a dict with format 'nn-playground-run'; got {type(run).__name__}")
+    if not isinstance(run.get("epochs"), int) or run["epochs"] < 1:
+        raise ValueError(f"run['epochs'] must be a positive number of trained epochs (press Play or "
+                         f"Step before saving the run), got {run.get('epochs')!r}")
     c, data = run["config"], run["data"]
     X_train, X_test = features(data["X_train"], c["features"]), features(data["X_test"], c["features"])
     model = MLP(run["sizes"], run["activation"], run["output"], rng=np.random.default_rng(0),
@@ -472,7 +475,7 @@ def replay(run) -> training.History:
     with one_blas_thread():
         return training.train(
             model, X_train, np.asarray(data["y_train"], dtype=np.float64), loss=run["loss"],
-            optimizer=c["optimizer"], lr=c["lr"], epochs=max(run["epochs"], 1),
+            optimizer=c["optimizer"], lr=c["lr"], epochs=run["epochs"],
             batch_size=c["batch_size"], rng=recorded, penalty=c["penalty"],
             lam=c["lam"] if c["penalty"] != "none" else 0.0,
             X_val=X_test, y_val=np.asarray(data["y_test"], dtype=np.float64))

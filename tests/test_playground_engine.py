@@ -179,6 +179,8 @@ def test_replay_rejects_what_is_not_a_run(tmp_path):
         playground.replay(dict(run, initial_params=run["initial_params"][:-1]))
     with pytest.raises(ValueError, match="fewer minibatch orders"):
         playground.replay(dict(run, orders=run["orders"][:-1]))
+    with pytest.raises(ValueError, match="positive number of trained epochs"):
+        playground.replay(dict(run, epochs=0))
     with pytest.raises(ValueError, match="dropout_keep"):
         playground.replay(dict(run, dropout_keep="not base64!"))
     with pytest.raises(ValueError, match="permutation"):
