@@ -93,6 +93,8 @@ def patience_panel(history, *, max_patience: int = 100, patience: int = 20) -> w
 
     slider = widgets.Slider("patience", 1, max_patience, min(patience, max_patience), step=1,
                             integer=True)
-    return widgets.Panel(update, {"patience": slider},
+    step = max(1, max_patience // 10)                  # the site: 1, then every tenth of the range
+    values = sorted({1, *range(step, max_patience + 1, step), slider.value})
+    return widgets.Panel(update, {"patience": slider}, static_values={"patience": values},
                          alt="Training and validation loss per epoch of one run; the epochs "
                              "early stopping never runs are grey and the kept epoch is marked.")

@@ -134,4 +134,5 @@ def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
                 "activation": widgets.Choice("activation", ("sigmoid", "tanh", "relu"), "sigmoid")}
     alt = ("Bar chart, log scale: the norm of the loss gradient for each layer's weights, "
            "from the first hidden layer to the output layer.")
-    return widgets.Panel(update, controls, alt=alt)
+    return widgets.Panel(update, controls, alt=alt,              # the site: every depth
+                         static_values={"depth": list(range(1, 21))})

@@ -52,7 +52,12 @@ def _surface(predict: Callable, grid: np.ndarray, resolution: int):
 
 
 def _style_image(image, probability: bool) -> None:
-    """Diverging colours for P(class 1) in [0, 1], pale class colours for argmax regions."""
+    """Diverging colours for P(class 1) in [0, 1], pale class colours for argmax regions.
+
+    A probability surface is interpolated (smooth at any display size); class
+    regions are not, since a colour between two classes' would mean nothing.
+    """
+    image.set_interpolation("bilinear" if probability else "nearest")
     image.set_cmap(BOUNDARY_CMAP if probability else REGION_CMAP)
     image.set_clim((0.0, 1.0) if probability else (-0.5, len(CLASS_COLORS) - 0.5))
 
@@ -106,7 +111,7 @@ class BoundaryFigure(Blitter):
     test points hollow.
     """
 
-    def __init__(self, classes: int = 2, *, figsize=(7.0, 3.2), dpi: int = 80,
+    def __init__(self, classes: int = 2, *, figsize=(7.0, 3.2), dpi: int = 160,
                  resolution: int = 60, padding: float = 0.1):
         self.classes = _checks.count(classes, "classes", minimum=2)
         _checks.in_range(classes, "classes", 2, len(CLASS_COLORS), closed_high=True)
@@ -198,7 +203,7 @@ class WeightsFigure(Blitter):
     """
 
     def __init__(self, X_train, y_train, X_test=None, y_test=None, *, weight_range: float = 3.0,
-                 bins: int = 61, figsize=(7.4, 3.2), dpi: int = 80, resolution: int = 50):
+                 bins: int = 61, figsize=(7.4, 3.2), dpi: int = 160, resolution: int = 50):
         self.X_train = _checks.as_matrix(X_train, "X_train", columns=2)
         self.y_train = _labels(y_train, "y_train", len(self.X_train), 2)
         if (X_test is None) != (y_test is None):

@@ -110,7 +110,7 @@ class FitFigure(Blitter):
     xlim, ylim : fixed axis limits ``(low, high)``; the curves are drawn over xlim.
     """
 
-    def __init__(self, names, *, xlim, ylim, figsize=(5.0, 3.2), dpi: int = 80,
+    def __init__(self, names, *, xlim, ylim, figsize=(5.0, 3.2), dpi: int = 160,
                  resolution: int = 50):
         self.names = [str(n) for n in names]
         if not 1 <= len(self.names) <= 7 or len(set(self.names)) != len(self.names):
@@ -194,7 +194,7 @@ class LossComparisonFigure(Blitter):
     """
 
     def __init__(self, labels=("numpy (lecture_code)", "torch"), *, figsize=(7.2, 3.0),
-                 dpi: int = 80):
+                 dpi: int = 160):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.86, wspace=0.32)

@@ -36,7 +36,7 @@ class ShallowFigure(Blitter):
     """
 
     def __init__(self, X=None, y=None, *, units: int = 3, x_range=(-1.0, 1.0),
-                 resolution: int = 201, figsize=(7.5, 3.0), dpi: int = 80):
+                 resolution: int = 201, figsize=(7.5, 3.0), dpi: int = 160):
         self.units = _checks.count(units, "units")
         _checks.in_range(self.units, "units", 1, len(CLASS_COLORS), closed_high=True)
         lo, hi = (float(v) for v in x_range)

@@ -94,7 +94,7 @@ class PathFigure(Blitter):
     background (as :class:`BoundaryFigure` does).
     """
 
-    def __init__(self, *, figsize=(7.6, 3.3), dpi: int = 80):
+    def __init__(self, *, figsize=(7.6, 3.3), dpi: int = 160):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.28)
