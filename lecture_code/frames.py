@@ -167,7 +167,9 @@ def static_html(panel) -> str:
                  + " (held at the default here).")
     note += " Open the chapter in Colab or Binder (the rocket icon above) to move every control live."
     payload = {"sizes": [len(v) for v in axes.values()], "frames": frames}
-    return (f'<div class="lc-panel" id="{key}" data-lc-panel>'
+    counted = sum(not isinstance(c, Button) for c in panel.controls.values())
+    return (f'<div class="lc-panel" id="{key}" data-lc-panel data-controls="{counted}" '
+            f"data-live-only='{html.escape(json.dumps(live))}'>"
             f'<div class="lc-controls">{controls}</div>'
             f'<p class="lc-message" role="status">{html.escape(first[1] or "")}</p>'
             f'<img class="lc-frame" alt="{html.escape(panel.alt)}" src="{src}"{dims}{hidden}>'
@@ -198,7 +200,8 @@ def shallow_panel_html(panel, X, y, *, x_range=(-1.0, 1.0), hidden_ylim=(0.0, 3.
             "y": [float(v) for v in np.asarray(y).ravel()], "x_range": list(x_range),
             "hidden_ylim": list(hidden_ylim), "output_ylim": list(output_ylim)}
     svg = '<svg class="lc-{}" viewBox="0 0 340 230" role="img" aria-label="{}"></svg>'
-    return (f'<div class="lc-panel lc-shallow" data-lc-shallow>'
+    return (f'<div class="lc-panel lc-shallow" data-lc-shallow data-controls="{len(sliders)}" '
+            f"data-live-only='[]'>"
             f'<div class="lc-controls">{"".join(sliders)}</div>'
             f'<div class="lc-plots">{svg.format("hidden", "the three hidden units")}'
             f'{svg.format("output", html.escape(panel.alt))}</div>'

@@ -28,6 +28,23 @@ from .surfaces import (
 from .graphs import network_graph, gradient_norm_bars
 from .playground import PlaygroundFigure
 
+
+def _sharp_inline_figures() -> None:
+    """In a notebook, show pyplot figures at twice their pixel size ("retina"), with
+    their display size in the output's metadata, so they stay sharp on high-DPI
+    screens; the book's site shows them at that display size. Outside IPython's
+    inline backend this does nothing."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if type(get_ipython()).__name__ == "ZMQInteractiveShell":     # a Jupyter kernel
+        set_matplotlib_formats("retina")
+
+
+_sharp_inline_figures()
+
 __all__ = [
     'PALETTE',
     'CLASS_COLORS',

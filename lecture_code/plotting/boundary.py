@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from .. import _checks
 from .style import (Blitter, BOUNDARY_CMAP, CLASS_COLORS, MARKERS, PALETTE, REGION_CMAP, _axes, _labels,
@@ -137,7 +138,12 @@ class BoundaryFigure(Blitter):
         self.best_line.set_visible(False)
         self.ax_loss.set_xlabel("epoch", fontsize=8)
         self.ax_loss.xaxis.set_label_coords(0.5, -0.1)        # fixed: no bbox search per draw
-        self.ax_loss.legend(frameon=False, fontsize=8, loc="upper right")
+        # two legends, one shown: "train" alone, or "train" and "validation"
+        self.legends = [Legend(self.ax_loss, lines, [line.get_label() for line in lines],
+                               frameon=False, fontsize=8, loc="upper right")
+                        for lines in ([self.train_line], [self.train_line, self.val_line])]
+        for legend in self.legends:
+            self.ax_loss.add_artist(legend)
         for ax, title in ((self.ax_boundary, "decision boundary"), (self.ax_loss, "loss")):
             ax.set_title(title, fontsize=9, y=1.0)              # fixed y: no bbox search either
             ax.tick_params(labelsize=7)
@@ -178,10 +184,12 @@ class BoundaryFigure(Blitter):
         losses = np.concatenate([train, val])
         losses = losses[np.isfinite(losses) & (losses > 0)]
         limits += (_nice_ceil(max(len(train), len(val), 2) - 1),
-                   _nice_ceil(1.05 * losses.max()) if losses.size else 1.0)
+                   _nice_ceil(1.05 * losses.max()) if losses.size else 1.0, bool(val.size))
         if limits != self._limits:                              # redraw the background once
             self.ax_boundary.set(xlim=limits[0:2], ylim=limits[2:4])
             self.ax_loss.set(xlim=(0, limits[4]), ylim=(0, limits[5]))
+            self.legends[0].set_visible(not val.size)           # no legend entry without a curve
+            self.legends[1].set_visible(bool(val.size))
             self._limits = limits
 
     def to_png(self) -> bytes:
