@@ -136,17 +136,17 @@ class BoundaryFigure(Blitter):
         (self.val_line,) = self.ax_loss.plot([], [], "--", color=CLASS_COLORS[1], label="validation")
         self.best_line = self.ax_loss.axvline(0, color=PALETTE[0], linestyle=":", linewidth=1)
         self.best_line.set_visible(False)
-        self.ax_loss.set_xlabel("epoch", fontsize=8)
+        self.ax_loss.set_xlabel("epoch", fontsize=9.5)
         self.ax_loss.xaxis.set_label_coords(0.5, -0.1)        # fixed: no bbox search per draw
         # two legends, one shown: "train" alone, or "train" and "validation"
         self.legends = [Legend(self.ax_loss, lines, [line.get_label() for line in lines],
-                               frameon=False, fontsize=8, loc="upper right")
+                               frameon=False, fontsize=9.5, loc="upper right")
                         for lines in ([self.train_line], [self.train_line, self.val_line])]
         for legend in self.legends:
             self.ax_loss.add_artist(legend)
         for ax, title in ((self.ax_boundary, "decision boundary"), (self.ax_loss, "loss")):
-            ax.set_title(title, fontsize=9, y=1.0)              # fixed y: no bbox search either
-            ax.tick_params(labelsize=7)
+            ax.set_title(title, fontsize=10.5, y=1.0)              # fixed y: no bbox search either
+            ax.tick_params(labelsize=9)
         points = [p for pair in zip(self.train_points, self.test_points) for p in pair]
         self.dynamic = [self.image, *points, self.train_line, self.val_line, self.best_line]
         for artist in self.dynamic:
@@ -241,13 +241,13 @@ class WeightsFigure(Blitter):
         self.bars = self.ax_weights.stairs(np.full(len(self.edges) - 1, 0.5), self.edges,
                                            baseline=0.5, fill=True, color=CLASS_COLORS[0])
         self.ax_weights.set(yscale="log", xlim=(-limit, limit), ylim=(0.5, 5e3))
-        self.ax_weights.set_xlabel("weight value w", fontsize=8)
+        self.ax_weights.set_xlabel("weight value w", fontsize=9.5)
         self.ax_weights.xaxis.set_label_coords(0.5, -0.1)
         for ax, title in ((self.ax_boundary, "decision boundary (test points hollow)"),
                           (self.ax_weights, "all weights (count, log scale)")):
-            ax.set_title(title, fontsize=9, y=1.0)
-            ax.tick_params(labelsize=7)
-        self.note = self.figure.text(0.5, 0.95, "", ha="center", fontsize=9)
+            ax.set_title(title, fontsize=10.5, y=1.0)
+            ax.tick_params(labelsize=9)
+        self.note = self.figure.text(0.5, 0.95, "", ha="center", fontsize=10.5)
         self.dynamic = [self.image, *points, self.bars, self.note]   # drawn in this order
         for artist in self.dynamic:
             artist.set_animated(True)
