@@ -1,4 +1,4 @@
-"""Two small fixes to the HTML of the built site, found by scripts/site_test.sh.
+"""Three small fixes to the HTML of the built site, found by scripts/site_test.sh.
 
 1. Every page ran an inline script twice and the second copy failed with
    "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared": Sphinx
@@ -11,12 +11,18 @@
    content"`` while it shows "Show code cell source", so its accessible name is
    not its visible text (WCAG 2.5.3, axe "label-content-name-mismatch").
    Without the label the name is the visible text.
+3. MyST-NB embeds the saved state of every ipywidget the build's kernel made
+   (``application/vnd.jupyter.widget-state+json``), the live panels' PNG images
+   included: 1.3 MB in chapter 7. The site drops the widget views
+   (``nb_mime_priority_overrides``) and shows each panel's kernel-free version,
+   so nothing reads that state; it is left out of the page.
 
 Loaded through ``sphinx: local_extensions`` in _config.yml.
 """
 from __future__ import annotations
 
 HIDDEN_CELL_SUMMARY = '<summary aria-label="Toggle hidden content">'
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _fix_page(app, pagename, templatename, context, doctree):
@@ -25,7 +31,7 @@ def _fix_page(app, pagename, templatename, context, doctree):
         seen, unique = set(), []
         for js in scripts:
             key = (js.filename or "", js.priority, tuple(sorted(js.attributes.items())))
-            if key not in seen:
+            if key not in seen and js.attributes.get("type") != WIDGET_STATE:
                 seen.add(key)
                 unique.append(js)
         context["script_files"] = unique
