@@ -290,3 +290,24 @@ def test_pages_workflow_builds_with_the_project_script_and_deploys():
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "_build/html"
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+
+
+def test_the_site_keeps_only_the_font_awesome_icons_it_names(tmp_path):
+    spec = importlib.util.spec_from_file_location("site_fixes", ROOT / "book/_ext/site_fixes.py")
+    site_fixes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site_fixes)
+    scripts = tmp_path / "_static" / "scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "fontawesome.js").write_text(
+        'run({rocket:[512,512,[],"f135","M1 2z"],"github-alt":[480,512,[],"f113","M3 4z"],'
+        '"magnifying-glass":[512,512,["search"],"f002","M5 6z"],'
+        'duo:[512,512,[],"f0aa",["M7z","M8z"]]});', encoding="utf-8")
+    (tmp_path / "page.html").write_text('<i class="fa-solid fa-rocket"></i>', encoding="utf-8")
+    (tmp_path / "_static" / "theme.js").write_text('icon("fa-search")', encoding="utf-8")
+    app = types.SimpleNamespace(outdir=str(tmp_path), builder=types.SimpleNamespace(format="html"))
+    site_fixes._subset_fontawesome(app, None)
+    kept = (scripts / "fontawesome.js").read_text(encoding="utf-8")
+    assert kept.endswith('run({rocket:[512,512,[],"f135","M1 2z"],'
+                         '"magnifying-glass":[512,512,["search"],"f002","M5 6z"]});')
+    site_fixes._subset_fontawesome(app, None)                      # a second pass changes nothing
+    assert (scripts / "fontawesome.js").read_text(encoding="utf-8") == kept

@@ -63,7 +63,7 @@ def _style_image(image, probability: bool) -> None:
     image.set_clim((0.0, 1.0) if probability else (-0.5, len(CLASS_COLORS) - 0.5))
 
 
-def decision_boundary(ax, predict: Callable, X, y, *, resolution: int = 100,
+def decision_boundary(ax, predict: Callable, X, y, *, resolution: int = 240,
                       padding: float = 0.1):
     """Shade ``predict`` over the plane and scatter the labelled points on top.
 
@@ -74,7 +74,9 @@ def decision_boundary(ax, predict: Callable, X, y, *, resolution: int = 100,
     Parameters
     ----------
     ax : Axes or None; predict : the model; X : (n, 2) points; y : (n,) labels.
-    resolution : grid points per axis, >= 2; padding : margin, a fraction of the range.
+    resolution : grid points per axis, >= 2 (240, so that the 0.5 contour of a hard
+        0/1 prediction, which follows the grid, looks straight at figure size).
+    padding : margin, a fraction of the range.
 
     Returns
     -------
