@@ -29,21 +29,9 @@ from .graphs import network_graph, gradient_norm_bars
 from .playground import PlaygroundFigure
 
 
-def _sharp_inline_figures() -> None:
-    """In a notebook, show pyplot figures at twice their pixel size ("retina"), with
-    their display size in the output's metadata, so they stay sharp on high-DPI
-    screens; the book's site shows them at that display size. Outside IPython's
-    inline backend this does nothing."""
-    try:
-        from IPython import get_ipython
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
-    except ImportError:
-        return
-    if type(get_ipython()).__name__ == "ZMQInteractiveShell":     # a Jupyter kernel
-        set_matplotlib_formats("retina")
+from .._inline import sharp_inline_figures
 
-
-_sharp_inline_figures()
+sharp_inline_figures()      # pyplot may have been imported after lecture_code
 
 __all__ = [
     'PALETTE',
