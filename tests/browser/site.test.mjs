@@ -466,6 +466,7 @@ for (const name of pages) {
   }
   summary.push(row);
   await page.close();
+  console.error(`checked ${name}`);                   // progress (the table comes at the end)
 }
 
 // Search.
