@@ -17,7 +17,8 @@
 //                 sideways and no code block, display equation or table reaches
 //                 outside the content column (a wide one scrolls inside its own
 //                 box); no visible text shows an NBVAL marker; every figure's
-//                 intrinsic width is at least 1.5 times its displayed width.
+//                 intrinsic width is at least 1.5 times its displayed width;
+//                 exactly one search control is visible.
 // Chapter pages:  (book/NN_*.html) every control of every kernel-free panel
 //                 (sliders with the keyboard over all their values, option
 //                 buttons by clicking each) changes the figure, and every frame
@@ -224,6 +225,9 @@ function inspectLayout() {
       problems.push(`display equation clipped (${el.scrollWidth} > ${el.clientWidth} px): ${snippet(el)}`);
     }
   }
+  const searches = [...document.querySelectorAll(".search-button__button, .search-button-field")]
+    .filter((b) => visible(b) && getComputedStyle(b).display !== "none").length;
+  if (searches !== 1) problems.push(`${searches} visible search controls, not one`);
   const nbval = (article.innerText.match(/.{0,30}NBVAL.{0,30}/g) || []).slice(0, 3);
   const soft = [];
   for (const img of article.querySelectorAll("img")) {
