@@ -1,4 +1,4 @@
-"""Four small fixes to the built site, found by scripts/site_test.sh.
+"""Five small fixes to the built site, found by scripts/site_test.sh.
 
 1. Every page ran an inline script twice and the second copy failed with
    "SyntaxError: Identifier 'THEBE_JS_URL' has already been declared": Sphinx
@@ -20,6 +20,9 @@
    compressed, a third of a chapter's first visit) for the dozen icons the
    theme shows. When the build finishes, the copy in the site keeps only the
    icons some page or script of the site names (``fa-rocket``, ...).
+5. Figures are rendered at twice their display size, and a chapter has up to a
+   dozen: the browser loads each only when the reader scrolls near it
+   (``loading="lazy"``), so a first visit does not fetch the whole chapter's.
 
 Loaded through ``sphinx: local_extensions`` in _config.yml.
 """
@@ -44,6 +47,8 @@ def _fix_page(app, pagename, templatename, context, doctree):
         context["script_files"] = unique
     if "body" in context and HIDDEN_CELL_SUMMARY in context["body"]:
         context["body"] = context["body"].replace(HIDDEN_CELL_SUMMARY, "<summary>")
+    if "body" in context:
+        context["body"] = context["body"].replace("<img ", '<img loading="lazy" ')
 
 
 # One icon in Font Awesome's script: name:[width,height,[aliases],"unicode",path or paths]

@@ -231,7 +231,7 @@ function inspectLayout() {
   const nbval = (article.innerText.match(/.{0,30}NBVAL.{0,30}/g) || []).slice(0, 3);
   const soft = [];
   for (const img of article.querySelectorAll("img")) {
-    if (!visible(img) || !img.complete || !img.naturalWidth || /\.svg(\?|$)/.test(img.src)) continue;
+    if (!visible(img) || !img.complete || !img.naturalWidth || img.clientWidth < 48 || /\.svg(\?|$)/.test(img.src)) continue;
     if (img.naturalWidth < 1.5 * img.clientWidth) {
       soft.push(`${img.naturalWidth} px shown at ${img.clientWidth} px: ${(img.getAttribute("alt") || img.src).slice(0, 60)}`);
     }
@@ -240,6 +240,11 @@ function inspectLayout() {
 }
 
 async function checkLayout(page, name, viewport) {
+  // figures load lazily: load them all (after the first-visit size was measured)
+  await page.evaluate(() => Promise.all([...document.querySelectorAll("article img")].map((img) => {
+    img.loading = "eager";
+    return img.decode().catch(() => undefined);
+  })));
   const layout = await page.evaluate(inspectLayout);
   for (const p of layout.problems) fail(name, `at ${viewport}: ${p}`);
   for (const m of layout.nbval) fail(name, `at ${viewport}: a visible NBVAL marker: "${m}"`);
@@ -365,6 +370,8 @@ for (const name of pages) {
   page.on("console", (msg) => { if (msg.type() === "error") errors.push(`console: ${msg.text()}`); });
   page.on("pageerror", (err) => errors.push(`exception: ${err.message}`));
   page.on("requestfailed", (req) => {
+    // a panel frame still loading when the next control move replaces it is cancelled, not lost
+    if (req.failure()?.errorText === "net::ERR_ABORTED" && req.url().includes("/_static/panels/")) return;
     if (req.url().startsWith(origin)) errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
   });
   page.on("response", (res) => {
