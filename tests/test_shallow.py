@@ -196,8 +196,8 @@ def test_live_panel_renders_every_slider_extreme():
         for value in control.extremes():
             png, message = panel.render(**{name: value})
             assert message is None and png.startswith(b"\x89PNG"), (name, value)
-    frames = panel.frames()                      # what the static page precomputes
-    assert all(is_image for _, _, is_image in frames)
+    frames = panel.frames()                      # a kernel-free grid would be figures too
+    assert all(png is not None and message is None for _, png, message in frames)
 
 
 def test_live_panel_checks_its_starting_values():
