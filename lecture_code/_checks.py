@@ -12,13 +12,49 @@ from typing import Iterable
 import numpy as np
 
 
+class NotNumbers(TypeError, ValueError):
+    """An argument that should hold numbers holds something else (None, text, a ragged list).
+
+    It is a ``TypeError``, and also a ``ValueError`` so that one ``except ValueError``
+    catches every bad argument of the package (as numpy's ``AxisError`` is both a
+    ``ValueError`` and an ``IndexError``).
+    """
+
+
+def _float_array(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array; ``TypeError`` naming ``name`` for anything but numbers.
+
+    ``np.asarray(None, dtype=float)`` is ``nan`` and ``np.asarray('1.5', dtype=float)``
+    is 1.5: both are refused here, as are ragged lists and complex numbers.
+    """
+    if type(x) is np.ndarray and x.dtype == np.float64:
+        return x
+    if x is None or isinstance(x, (str, bytes, dict, set)):
+        raise NotNumbers(f"{name} must be an array of numbers, got {type(x).__name__}")
+    try:
+        raw = np.asarray(x)
+    except (TypeError, ValueError):      # ragged nested lists
+        raise NotNumbers(f"{name} must be an array of numbers (a rectangular list or "
+                        f"numpy array), got {type(x).__name__}") from None
+    if raw.dtype.kind not in "biuf":
+        raise NotNumbers(f"{name} must be an array of numbers (real), got {type(x).__name__} "
+                        f"of dtype {raw.dtype}")
+    return raw.astype(np.float64, copy=False)
+
+
+def numbers(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array of any shape; infinities and NaN pass through (IEEE rules).
+
+    For the activation functions, which are defined at +-inf. Raises ``TypeError``
+    naming ``name`` for anything that is not numbers.
+    """
+    return _float_array(x, name)
+
+
 def as_array(x, name: str, ndim: int | tuple[int, ...] | None = None,
              allow_empty: bool = False) -> np.ndarray:
     """Return ``x`` as a finite float64 array, or raise ``ValueError`` naming ``name``."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
+    arr = _float_array(x, name)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
@@ -70,12 +106,17 @@ def choice(value, name: str, options: Iterable[str]) -> str:
     return key
 
 
+def scalar(value, name: str) -> float:
+    """``value`` as a float if it is a real number (not a bool, text or array), else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise NotNumbers(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
 def positive(value, name: str, allow_zero: bool = False) -> float:
     """Return ``value`` as a float if it is positive (or zero when allowed), else raise."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    v = scalar(value, name)
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         want = "a number >= 0" if allow_zero else "a number > 0"
         raise ValueError(f"{name} must be {want}, got {value!r}")
@@ -84,11 +125,8 @@ def positive(value, name: str, allow_zero: bool = False) -> float:
 
 def in_range(value, name: str, low: float, high: float, closed_high: bool = False) -> float:
     """Return ``value`` if ``low <= value < high`` (or ``<= high``), else raise."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    ok = low <= v <= high if closed_high else low <= v < high
+    v = scalar(value, name)
+    ok = low <= v <= high if closed_high else low <= v < high   # False for NaN
     if not ok:
         bracket = "]" if closed_high else ")"
         raise ValueError(f"{name} must lie in [{low}, {high}{bracket}, got {value!r}")
@@ -97,8 +135,8 @@ def in_range(value, name: str, low: float, high: float, closed_high: bool = Fals
 
 def count(value, name: str, minimum: int = 1) -> int:
     """Return ``value`` as an int if it is a whole number >= ``minimum``, else raise."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise NotNumbers(f"{name} must be a whole number >= {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
     return int(value)
