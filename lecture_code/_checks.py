@@ -13,7 +13,7 @@ import numpy as np
 
 
 class NotNumbers(TypeError, ValueError):
-    """An argument that should hold numbers holds something else (None, text, a ragged list).
+    """An argument holds the wrong kind of thing (None, text for a number, a number for a name).
 
     It is a ``TypeError``, and also a ``ValueError`` so that one ``except ValueError``
     catches every bad argument of the package (as numpy's ``AxisError`` is both a
@@ -100,7 +100,10 @@ def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
 def choice(value, name: str, options: Iterable[str]) -> str:
     """Return ``value`` if it is one of ``options`` (case-insensitive), else raise."""
     options = list(options)
-    key = str(value).lower() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        raise NotNumbers(f"{name} must be a name, one of {', '.join(map(repr, options))}; "
+                         f"got {type(value).__name__}")
+    key = value.lower()
     if key not in options:
         raise ValueError(f"unknown {name} {value!r}; expected one of {', '.join(map(repr, options))}")
     return key
@@ -133,12 +136,18 @@ def in_range(value, name: str, low: float, high: float, closed_high: bool = Fals
     return v
 
 
+#: The largest count any argument may hold (numpy's sizes are 64-bit; the book's are small).
+MAX_COUNT = 2 ** 31 - 1
+
+
 def count(value, name: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int if it is a whole number >= ``minimum``, else raise."""
+    """Return ``value`` as an int if it is a whole number in ``minimum..MAX_COUNT``, else raise."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise NotNumbers(f"{name} must be a whole number >= {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    if value > MAX_COUNT:
+        raise ValueError(f"{name} must be a whole number <= {MAX_COUNT}, got {value!r}")
     return int(value)
 
 

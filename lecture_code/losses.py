@@ -31,7 +31,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import _checks
+from . import _checks, activations
 from .activations import sigmoid
 
 __all__ = ["mse", "mse_grad", "mae", "mae_grad", "binary_cross_entropy",
@@ -148,24 +148,30 @@ def _cce_logits_grad(z, y):
 ROW_SUM_TOL = 1e-9
 
 
-def targets(loss, y_true, columns: int | None = None, name: str = "y_true") -> np.ndarray:
+def targets(loss, y_true, columns: int | None = None, name: str = "y_true",
+            against: str = "the network's output") -> np.ndarray:
     """``y_true`` as an ``(n, k)`` target matrix that means something for ``loss``.
 
     ``'bce'``: every entry in [0, 1] (0/1 labels, or probabilities).
     ``'cce'``: each row a distribution (entries >= 0 summing to 1 within
     :data:`ROW_SUM_TOL`), or, when ``columns`` k > 1 and ``y_true`` is 1-D,
     class indices 0..k-1 (returned one-hot). ``'mse'`` and ``'mae'``: any
-    finite numbers. ``columns`` checks the number of outputs. Raises
-    ``ValueError`` naming ``name``.
+    finite numbers. ``columns`` is the number of outputs (``against`` names
+    them in the message). Raises ``ValueError`` naming ``name``.
     """
     loss = get(loss).name
-    if loss == "cce" and columns is not None and columns > 1 and np.ndim(y_true) == 1:
-        labels = _checks.as_array(y_true, name, ndim=1)
-        if np.any(labels != np.round(labels)) or labels.min() < 0 or labels.max() >= columns:
+    if columns is not None:
+        columns = _checks.count(columns, "columns")
+    y = _checks.as_array(y_true, name, ndim=(1, 2))
+    if loss == "cce" and columns is not None and columns > 1 and y.ndim == 1:
+        if np.any(y != np.round(y)) or y.min() < 0 or y.max() >= columns:
             raise ValueError(f"{name} must hold class labels 0..{columns - 1} (or one-hot rows) "
-                             f"for 'cce', got values from {labels.min():g} to {labels.max():g}")
-        return np.eye(columns)[labels.astype(int)]
-    y = _checks.as_matrix(y_true, name, columns=columns)
+                             f"for 'cce', got values from {y.min():g} to {y.max():g}")
+        return np.eye(columns)[y.astype(int)]
+    y = y[:, None] if y.ndim == 1 else y
+    if columns is not None and y.shape[1] != columns:
+        raise ValueError(f"{name} must have {columns} column(s), one per column of {against}, "
+                         f"got shape {y.shape}")
     if loss == "bce" and (y.min() < 0 or y.max() > 1):
         raise ValueError(f"{name} must hold labels in [0, 1] for 'bce' (classes 0 and 1, or "
                          f"probabilities), got values from {y.min():g} to {y.max():g}")
@@ -174,7 +180,8 @@ def targets(loss, y_true, columns: int | None = None, name: str = "y_true") -> n
         if y.min() < 0 or np.max(np.abs(sums - 1.0)) > ROW_SUM_TOL:
             raise ValueError(f"{name} rows must be distributions for 'cce' (entries >= 0 summing "
                              f"to 1: one-hot rows or class probabilities), got row sums from "
-                             f"{sums.min():g} to {sums.max():g} and smallest entry {y.min():g}")
+                             f"{sums.min():g} to {sums.max():g} and smallest entry {y.min():g}"
+                             + (f" ({against} has {columns} column(s))" if columns else ""))
     return y
 
 
@@ -185,9 +192,11 @@ def check_output(loss, activation: str, units: int) -> None:
     ``'cce'`` a softmax over at least two units (a softmax of one unit is always 1).
     """
     loss = get(loss)
+    activation = _checks.choice(activation, "activation", activations.NAMES)
+    units = _checks.count(units, "units")
     if loss.fused_with is not None and activation != loss.fused_with:
         raise ValueError(f"loss {loss.name!r} needs a {loss.fused_with} output layer "
-                         f"(its probabilities), got output {activation!r}")
+                         f"(its probabilities), got output activation {activation!r}")
     if loss.name == "cce" and units < 2:
         raise ValueError(f"loss 'cce' needs at least two output units (classes), got {units}")
 
@@ -197,14 +206,14 @@ def _probabilities(y_pred, y_true, loss):
     if np.any((y_pred < 0) | (y_pred > 1)):
         raise ValueError("y_pred must hold probabilities in [0, 1] for a cross-entropy; "
                          "apply a sigmoid or softmax first")
-    y_true = targets(loss, y_true, y_pred.shape[1])
+    y_true = targets(loss, y_true, y_pred.shape[1], against="y_pred")
     _checks.same_shape(y_pred, y_true, "y_pred", "y_true")
     return y_pred, y_true
 
 
 def _logits(z, y_true, loss):
     z = _checks.as_matrix(z, "z")
-    y_true = targets(loss, y_true, z.shape[1])
+    y_true = targets(loss, y_true, z.shape[1], against="z")
     _checks.same_shape(z, y_true, "z", "y_true")
     return z, y_true
 
@@ -322,6 +331,6 @@ def get(name: str | Loss) -> Loss:
     """Return the :class:`Loss` called ``name``: 'mse', 'mae', 'bce' or 'cce'."""
     if isinstance(name, Loss):
         return name
-    key = name.lower() if isinstance(name, str) else name
+    key = _checks.choice(name, "loss", NAMES + tuple(_ALIASES))
     key = _ALIASES.get(key, key)
-    return _REGISTRY[_checks.choice(key, "loss", NAMES)]
+    return _REGISTRY[key]

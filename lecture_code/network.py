@@ -97,11 +97,11 @@ class MLP:
     def set_parameters(self, values: Sequence[np.ndarray]) -> None:
         """Overwrite every parameter in place with ``values`` (shapes must match)."""
         params = self.parameters()
-        if len(values) != len(params):
-            raise ValueError(f"values must hold {len(params)} arrays, got {len(values)}")
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        if isinstance(values, (str, bytes, np.ndarray)) or not hasattr(values, "__len__"):
             raise ValueError(f"values must be a list of {len(params)} arrays, got "
                              f"{type(values).__name__}")
+        if len(values) != len(params):
+            raise ValueError(f"values must hold {len(params)} arrays, got {len(values)}")
         for i, (p, v) in enumerate(zip(params, values)):
             v = _checks.as_array(v, f"values[{i}]", ndim=p.ndim)
             _checks.same_shape(v, p, f"values[{i}]", "the parameter")

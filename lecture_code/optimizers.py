@@ -211,7 +211,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0):
         super().__init__(params, lr, weight_decay)
-        if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+        if not isinstance(betas, (tuple, list, np.ndarray)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), such as (0.9, 0.999), "
                              f"got {betas!r}")
         self.b1 = _checks.in_range(betas[0], "betas[0]", 0.0, 1.0)
