@@ -28,7 +28,8 @@ def _z(z, name: str = "z") -> np.ndarray:
 def _times(da, d):
     """``da * d``, and exactly 0 wherever ``d == 0``: a unit that passes no gradient
     passes none even when ``da`` is infinite (``inf * 0`` would be NaN; torch gives 0)."""
-    return np.where(d == 0.0, 0.0, da * d)
+    with np.errstate(invalid="ignore"):      # the inf * 0 entries are the ones replaced
+        return np.where(d == 0.0, 0.0, da * d)
 
 
 def step(z):
@@ -141,7 +142,8 @@ def softmax_backward(a, da):
 
 
 def _softmax_backward(a, da):
-    diff = da[..., :, None] - da[..., None, :]          # da_i - da_j
+    with np.errstate(invalid="ignore"):
+        diff = da[..., :, None] - da[..., None, :]      # da_i - da_j
     diff = np.where(da[..., :, None] == da[..., None, :], 0.0, diff)   # also for inf - inf
     return _times(a, _times(diff, a[..., None, :]).sum(axis=-1))
 
