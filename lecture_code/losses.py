@@ -39,7 +39,7 @@ __all__ = ["mse", "mse_grad", "mae", "mae_grad", "binary_cross_entropy",
            "categorical_cross_entropy_grad", "binary_cross_entropy_with_logits",
            "binary_cross_entropy_with_logits_grad", "categorical_cross_entropy_with_logits",
            "categorical_cross_entropy_with_logits_grad", "targets", "check_output",
-           "Loss", "get", "NAMES", "TINY", "EPS"]
+           "Loss", "get", "NAMES", "TINY", "EPS", "ROW_SUM_TOL"]
 
 #: The smallest normal double: the cross-entropies on probabilities are exact down to it.
 TINY = float(np.finfo(np.float64).tiny)
