@@ -59,7 +59,7 @@ def unlink(markdown: str, gone: dict[str, str], pages: dict[str, str]) -> str:
             return (text or pages[key]) if key in pages else match.group(0)
         if target not in gone:
             return match.group(0)
-        return text.replace("{number}", "").replace("%s", "").strip() if text else gone[target]
+        return text.replace("{number}", "").replace("%s", "").strip() if text else f"*{gone[target]}*"
 
     def link(match):
         target = match.group("target")
