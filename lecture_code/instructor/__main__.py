@@ -72,8 +72,9 @@ def _feedback(args) -> int:
 
 def _manual_sheet(args) -> int:
     from . import gradebook
-    students = args.students or list(dict.fromkeys(r.student for r in gradebook.read(_existing(args.gradebook))))
-    added = gradebook.write_manual_sheet(args.sheet, students, args.book, args.possible)
+    rows = gradebook.read(_existing(args.gradebook))
+    students = args.students or list(dict.fromkeys(r.student for r in rows))
+    added = gradebook.write_manual_sheet(args.sheet, students, args.book, args.possible, {r.notebook for r in rows})
     print(f"{added} rows added to {args.sheet}; fill in the points column, then run merge-manual {args.sheet}")
     return 0
 

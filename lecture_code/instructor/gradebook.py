@@ -133,9 +133,11 @@ def discussion_exercises(book: Path) -> list[tuple[str, str, str]]:
     return found
 
 
-def write_manual_sheet(sheet: Path, students: list[str], book: Path, possible: int) -> int:
-    """Add a row per student and written answer to ``sheet`` (created if missing); return the rows added.
+def write_manual_sheet(sheet: Path, students: list[str], book: Path, possible: int,
+                       notebooks: set[str] | None = None) -> int:
+    """Add a row per student and written answer (of ``notebooks``, or all) to ``sheet``; return the rows added.
 
+    The sheet is created if it does not exist.
     Rows already in the sheet, filled in or not, are left exactly as they are;
     the new ones are appended with ``possible`` points and ``points`` empty.
     """
@@ -147,8 +149,10 @@ def write_manual_sheet(sheet: Path, students: list[str], book: Path, possible: i
         if not table or tuple(table[0]) != MANUAL_HEADER:
             raise ValueError(f"{sheet} is not a sheet of manual points (first line {','.join(MANUAL_HEADER)})")
         have = {(line[0], line[1], line[2]) for line in table[1:] if len(line) >= 3}
+    if isinstance(possible, bool) or not isinstance(possible, int) or possible < 1:
+        raise ValueError(f"--possible must be a whole number >= 1, got {possible!r}")
     todo = [(s, n, label, title) for s in students for n, label, title in discussion_exercises(book)
-            if (s, n, label) not in have]
+            if (s, n, label) not in have and (notebooks is None or n in notebooks)]
     new = not sheet.exists()
     with open(sheet, "a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -161,7 +161,7 @@ def write_student_site(root: Path, outdir: Path, repository_url: str | None = No
             files[relative] = references.unlink(source.read_text(encoding="utf-8"), gone, pages)
         else:
             files[relative] = source
-    for extra in ("_static", "_templates", "references.bib", *PACKAGE):
+    for extra in ("_static", "_templates", "references.bib", ".gitignore", *PACKAGE):
         path = root / extra
         candidates = sorted(path.rglob("*")) if path.is_dir() else [path] if path.is_file() else []
         for source in candidates:
