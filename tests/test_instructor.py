@@ -576,3 +576,16 @@ def test_add_setup_cell_runs_before_the_environment_exists():
                                                                          "VENV": sys.prefix})
     assert "creating the book's environment" in done.stderr
     assert done.returncode == 0 and "ok:" in done.stdout, done.stderr[-2000:]
+
+
+def test_the_handout_never_installs_from_the_books_repository(tmp_path):
+    from lecture_code.instructor import student_edition
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    nb = nbformat.read(CHAPTER, as_version=4)
+    setup = next(c for c in nb.cells if c.source.startswith(student_edition.SETUP_MARKER))
+    setup.source = setup.source.replace(config["repository"]["url"], "https://github.com/old/address")   # stale
+    student_edition.move_repository(nb, student_edition.repository_moves(config, "https://github.com/course/s",
+                                                                         "term2"))
+    assert re.findall(r"git\+\S+@[\w-]+", setup.source) == ["git+https://github.com/course/s@term2"]
+    with pytest.raises(ValueError, match="the book's own repository"):
+        student_edition.repository_moves(config, config["repository"]["url"] + ".git", None)

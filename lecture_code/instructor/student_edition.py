@@ -146,22 +146,38 @@ def default_student_repository(config: dict) -> str | None:
     return f"{url}-students" if url else None
 
 
+SETUP_MARKER = "# Colab setup"   # scripts/add_setup_cell.py
+INSTALL = re.compile(r"git\+https://[^\s\"'@]+@[^\s\"']+")
+
+
 def repository_moves(config: dict, repository_url: str | None, branch: str | None) -> dict[str, str]:
-    """The text replacements that make the setup cells install from ``repository_url`` instead of the book's."""
+    """The text replacements that make the setup cells install from ``repository_url`` instead of the book's.
+
+    The key ``INSTALL`` stands for any ``git+https://...@branch`` in a setup
+    cell, so a setup cell not yet updated to ``_config.yml`` is moved too.
+    """
     url, old_branch = book_repository(config)
-    if not (url and repository_url):
+    if not repository_url:
         return {}
     new = repository_url.rstrip("/").removesuffix(".git")
-    if not re.fullmatch(r"https://[^\s@]+", new):
+    if not re.fullmatch(r"https://[^\s@\"']+", new):
         raise ValueError(f"--repository-url must be an https:// address, got {repository_url!r}")
-    return {f"git+{url}@{old_branch}": f"git+{new}@{branch or old_branch}"}
+    if new == url:
+        raise ValueError(f"--repository-url {repository_url} is the book's own repository, which holds the "
+                         "solutions; give the students' repository")
+    target = f"git+{new}@{branch or old_branch}"
+    return {"INSTALL": target, **({f"git+{url}@{old_branch}": target} if url else {})}
 
 
 def move_repository(nb, moves: dict[str, str]) -> None:
-    """Replace the repository addresses in every cell of ``nb`` (in place)."""
+    """Point the setup cell's install, and every mention of the book's install address, at the students'."""
     for cell in nb.cells:
         for old, new in moves.items():
-            cell.source = cell.source.replace(old, new)
+            if old == "INSTALL":
+                if cell.cell_type == "code" and cell.source.startswith(SETUP_MARKER):
+                    cell.source = INSTALL.sub(new, cell.source)
+            else:
+                cell.source = cell.source.replace(old, new)
 
 
 def read_config(root: Path) -> dict:
