@@ -589,3 +589,21 @@ def test_the_handout_never_installs_from_the_books_repository(tmp_path):
     assert re.findall(r"git\+\S+@[\w-]+", setup.source) == ["git+https://github.com/course/s@term2"]
     with pytest.raises(ValueError, match="the book's own repository"):
         student_edition.repository_moves(config, config["repository"]["url"] + ".git", None)
+
+
+def test_the_export_replaces_only_an_earlier_export(tmp_path):
+    rows = [row("ada", "ex-a", 2, 2, "pass")]
+    gradebook.export_wide(rows, tmp_path / "lms.csv")
+    gradebook.export_wide(rows + [row("bob", "ex-a")], tmp_path / "lms.csv")
+    assert len((tmp_path / "lms.csv").read_text().splitlines()) == 3
+    for other in (tmp_path / "grades.csv", tmp_path / "notes.txt"):
+        other.write_text("student,notebook\n")
+        with pytest.raises(FileExistsError, match="not an export"):
+            gradebook.export_wide(rows, other)
+
+
+def test_grading_chosen_exercises_and_unknown_ones():
+    key = grading.answer_key(BOOK, ["01_perceptron"], ["ex-perceptron-and"])
+    assert list(key) == [CHAPTER.name] and list(key[CHAPTER.name][0]) == ["ex-perceptron-and"]
+    with pytest.raises(ValueError, match="--exercises"):
+        grading.answer_key(BOOK, ["01_perceptron"], ["ex-activations-nope"])

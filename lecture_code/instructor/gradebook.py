@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import os
+import re
 import time
 from pathlib import Path
 
@@ -104,6 +105,12 @@ def update(gradebook: Path, new: list[Row], what: str) -> tuple[list[Row], list[
 
 def export_wide(rows: list[Row], out: Path, id_column: str = "Username") -> list[str]:
     """One row per student, one column per exercise (``id [possible]``) and ``Total [possible]``; the header."""
+    out = Path(out)
+    if out.exists():
+        first = out.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+        if not re.fullmatch(r".*,Total \[\d+\]", first.strip()):
+            raise FileExistsError(f"{out} exists and is not an export of the gradebook; choose another file "
+                                  "(nothing was changed)")
     exercises = {}
     for row in sorted(rows, key=lambda r: r.notebook):
         exercises.setdefault(row.exercise, row.possible)

@@ -73,7 +73,7 @@ def answer_key(book: Path, only: list[str] | None = None,
     from lecture_code.exercises import load_all
     registry, key = load_all(), {}
     wanted = {name if name.endswith(".ipynb") else name + ".ipynb" for name in only or []}
-    chosen = set(exercises or [])
+    chosen, checked = set(exercises or []), set()
     for path in nbs.chapters(book):
         if wanted and path.name not in wanted:
             continue
@@ -82,15 +82,15 @@ def answer_key(book: Path, only: list[str] | None = None,
         unknown = [i for i in ids if i not in registry]
         if unknown:
             print(f"warning: {path.name} checks exercises with no registered check: {unknown}", file=sys.stderr)
+        checked.update(ids)
         ids = [i for i in ids if i in registry and (not chosen or i in chosen)]
         if ids:
             key[path.name] = ({i: registry[i].points for i in ids},
                               frozenset(c.source.strip() for c in nb.cells if c.cell_type == "code"))
+    if chosen - checked:
+        raise ValueError(f"--exercises: {sorted(chosen - checked)} are not checked exercises of the chapters graded")
     if wanted - set(key):
         raise FileNotFoundError(f"no chapter with checked exercises named {sorted(wanted - set(key))} in {book}")
-    unknown = chosen - {i for points, _ in key.values() for i in points}
-    if unknown:
-        raise ValueError(f"--exercises: {sorted(unknown)} are not checked exercises of the chapters graded")
     return key
 
 
