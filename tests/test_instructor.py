@@ -603,7 +603,7 @@ def test_the_export_replaces_only_an_earlier_export(tmp_path):
 
 
 def test_grading_chosen_exercises_and_unknown_ones():
-    key = grading.answer_key(BOOK, ["01_perceptron"], ["ex-perceptron-and"])
+    key = grading.answer_key(BOOK, ["01_perceptron", "02_activations"], ["ex-perceptron-and"])
     assert list(key) == [CHAPTER.name] and list(key[CHAPTER.name][0]) == ["ex-perceptron-and"]
     with pytest.raises(ValueError, match="--exercises"):
         grading.answer_key(BOOK, ["01_perceptron"], ["ex-activations-nope"])

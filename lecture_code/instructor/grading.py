@@ -73,7 +73,7 @@ def answer_key(book: Path, only: list[str] | None = None,
     from lecture_code.exercises import load_all
     registry, key = load_all(), {}
     wanted = {name if name.endswith(".ipynb") else name + ".ipynb" for name in only or []}
-    chosen, checked = set(exercises or []), set()
+    chosen, checked, present = set(exercises or []), set(), set()
     for path in nbs.chapters(book):
         if wanted and path.name not in wanted:
             continue
@@ -83,14 +83,15 @@ def answer_key(book: Path, only: list[str] | None = None,
         if unknown:
             print(f"warning: {path.name} checks exercises with no registered check: {unknown}", file=sys.stderr)
         checked.update(ids)
+        present.update([path.name] if ids else [])
         ids = [i for i in ids if i in registry and (not chosen or i in chosen)]
         if ids:
             key[path.name] = ({i: registry[i].points for i in ids},
                               frozenset(c.source.strip() for c in nb.cells if c.cell_type == "code"))
     if chosen - checked:
         raise ValueError(f"--exercises: {sorted(chosen - checked)} are not checked exercises of the chapters graded")
-    if wanted - set(key):
-        raise FileNotFoundError(f"no chapter with checked exercises named {sorted(wanted - set(key))} in {book}")
+    if wanted - present:
+        raise FileNotFoundError(f"no chapter with checked exercises named {sorted(wanted - present)} in {book}")
     return key
 
 
