@@ -24,10 +24,10 @@ The book's instructor guide (``book/instructors.md``) describes the workflow
 and what the grader's sandbox does not protect against. The modules are
 ``notebooks`` (the exercise convention), ``student_edition``, ``student_site``,
 ``references`` (links to excluded pages), ``output`` (folders the tools own),
-``check_book``, ``sandbox`` (the kernel's limits), ``runner`` (executing one
-notebook), ``grading`` (scoring a class), ``report`` (progress and summary),
-``gradebook`` (the term's CSV, its log, the export and the manual sheet) and
-``feedback``.
+``check_book``, ``submissions`` (finding the notebooks), ``sandbox`` (the
+kernel's limits), ``runner`` (executing one notebook), ``grading`` (scoring a
+class), ``report`` (progress and summary), ``gradebook`` (the term's CSV, its
+log, the export and the manual sheet) and ``feedback``.
 """
 from __future__ import annotations
 

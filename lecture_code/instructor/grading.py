@@ -28,6 +28,7 @@ import nbformat
 from . import notebooks as nbs
 from . import runner
 from .report import Progress
+from .submissions import find_submission, student_folders
 
 MAX_NOTEBOOK_BYTES = 50 * 2 ** 20
 TAMPERING = re.compile(r"\bRESULTS\b|\bREGISTRY\b|\bevents\.register\b|\bsys\.modules\b|\bsys\.stdout\s*="
@@ -93,30 +94,6 @@ def answer_key(book: Path, only: list[str] | None = None,
     if wanted - present:
         raise FileNotFoundError(f"no chapter with checked exercises named {sorted(wanted - present)} in {book}")
     return key
-
-
-def find_submission(folder: Path, name: str) -> tuple[Path | None, str]:
-    """``folder/name``, or the only file called ``name`` anywhere below ``folder``; else None and why.
-
-    Failing that, the only notebook whose name contains the chapter's
-    (``Copy of 01_perceptron.ipynb``, ``01_perceptron (1).ipynb``) is graded,
-    with a note saying so.
-    """
-    if (folder / name).is_file():
-        return folder / name, ""
-    notebooks = sorted(p for p in folder.rglob("*.ipynb") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
-    found = [p for p in notebooks if p.name == name]
-    if len(found) == 1:
-        return found[0], ""
-    if found:
-        return None, f"{len(found)} files named {name} in the student's folder; keep one"
-    similar = [p for p in notebooks if Path(name).stem in p.stem]
-    if len(similar) == 1:
-        return similar[0], f"graded {similar[0].name!r}: hand the notebook in as {name}"
-    if similar:
-        return None, (f"no {name} in the student's folder, but {', '.join(repr(p.name) for p in similar)}; "
-                      f"keep one and name it {name}")
-    return None, f"no {name} in the student's folder"
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -219,26 +196,6 @@ def grade_task(task: Task) -> list[Row]:
     if run.memory_limit not in (None, task.limits.memory_mb * 2 ** 20) and task.limits.memory_mb > 0:
         print(f"warning: the memory limit did not apply to {task.student}/{task.notebook}", file=sys.stderr)
     return rows
-
-
-def student_folders(submissions: Path, names: list[str] | None = None) -> list[Path]:
-    """The student folders of ``submissions`` (or ``submissions`` itself if it holds notebooks), or those named."""
-    submissions = Path(submissions)
-    if not submissions.is_dir():
-        raise FileNotFoundError(f"{submissions} is not a folder of submissions")
-    if any(p.suffix == ".ipynb" and p.is_file() for p in submissions.iterdir()):
-        students = [submissions]   # one student's folder, e.g. grade submissions/carol
-    else:
-        students = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    if names:
-        unknown = sorted(set(names) - {p.name for p in students})
-        if unknown:
-            raise FileNotFoundError(f"--students: no folder {', '.join(unknown)} in {submissions}")
-        students = [p for p in students if p.name in set(names)]
-    if not students:
-        raise FileNotFoundError(f"no student folders in {submissions} (one folder per student, holding "
-                                "their notebooks)")
-    return students
 
 
 def grade(submissions: Path, book: Path, limits: runner.Limits, only: list[str] | None = None,
