@@ -609,3 +609,14 @@ def test_grading_chosen_exercises_and_unknown_ones():
     assert list(key) == [CHAPTER.name] and list(key[CHAPTER.name][0]) == ["ex-perceptron-and"]
     with pytest.raises(ValueError, match="--exercises"):
         grading.answer_key(BOOK, ["01_perceptron"], ["ex-activations-nope"])
+
+
+def test_check_book_says_to_re_execute_a_chapter_whose_stored_points_are_out_of_date():
+    nb = small_chapter()
+    errors, _ = check_book.check_chapter(nb, CHAPTER.name, load_all())
+    assert errors == []
+    index = notebooks.read_exercises(nb).check_cells["ex-perceptron-and"][0]
+    nb.cells[index].outputs = [new_output("stream", name="stdout", text="PASS ex-perceptron-and (3/3 points)\n")]
+    errors, _ = check_book.check_chapter(nb, CHAPTER.name, load_all())
+    assert errors == [f"{CHAPTER.name} cell {index}: the stored output of ex-perceptron-and says 3 points, the "
+                      "registry 2; re-execute the chapter (python scripts/execute_notebooks.py book/01_perceptron.ipynb)"]
