@@ -48,7 +48,7 @@ class Row:
     status: str      # pass, partial, not yet, error, missing, invalid; manual, to grade (written answers)
     hint: str        # what the check printed for the student: PASS, or its hint
     observed: str    # what the grader saw: errors and their cells, time limits, files, tampering
-    graded: str = ""   # when this row was last changed (UTC, ISO 8601), set by the gradebook
+    graded: str = ""   # when this row was last graded or merged (UTC, ISO 8601), set by the gradebook
 
 
 @dataclass
