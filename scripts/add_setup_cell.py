@@ -19,17 +19,33 @@ No other cell is touched and nothing is executed. The cell never has outputs
 (outside Colab it prints nothing, which is exactly what nbval compares), so
 re-executing the chapter afterwards (scripts/execute_notebooks.py) only gives
 it an execution count. tests/test_site.py checks all of this.
+
+It needs nbformat and PyYAML. Run before the book's environment exists (step
+2 of the instructor guide, on a fresh fork), it first creates that
+environment with scripts/_env.sh (.venv, a few minutes the first time) and
+then runs itself again inside it.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-import nbformat
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
+RETRY = "LECTURE_CODE_SETUP_CELL_IN_ENV"
+
+try:
+    import nbformat
+    import yaml
+except ModuleNotFoundError as missing:
+    if __name__ != "__main__" or os.environ.get(RETRY):
+        raise
+    print(f"{missing.name} is not installed here: creating the book's environment (scripts/_env.sh), "
+          "then running again inside it", file=sys.stderr)
+    os.environ[RETRY] = "1"
+    os.execvp("bash", ["bash", "-c", 'source "$0/scripts/_env.sh" && exec python "$0/scripts/add_setup_cell.py" "$@"',
+                       str(ROOT), *(a if a.startswith("-") else str(Path(a).resolve()) for a in sys.argv[1:])])
 CELL_ID = "colab-setup"
 MARKER = "# Colab setup"
 TAG = "remove-cell"

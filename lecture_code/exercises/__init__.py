@@ -2,60 +2,95 @@
 
 Each chapter's checks live in a module named after the chapter's concept
 (``exercises/perceptron.py``, ...) and register themselves with
-:func:`exercise`. A check recomputes the right answer with ``lecture_code``
-(no answer is stored as a constant) and returns ``None`` when the student's
-answer is right, or a hint saying what to look at when it is not.
+:func:`exercise`. Every module of this package whose name does not start with
+``_`` is such a module: :func:`load_all` finds them, so a new chapter's checks
+need nothing but their file. A check recomputes the right answer with
+``lecture_code`` (no answer is stored as a constant) and returns ``None`` when
+the student's answer is right, or a hint saying what to look at when it is not.
 
-The printed line has a fixed form that the grader reads::
+An exercise with independent parts declares them with their points,
+``@exercise("ex-...", points=3, parts={"z": 1, "y_hat": 2})``; its check then
+returns a dict with one entry per part, ``None`` or that part's hint, and each
+right part earns its points (partial credit).
+
+The printed line has a fixed form::
 
     PASS ex-perceptron-and (2/2 points)
     NOT YET ex-perceptron-and (0/2 points): <hint>
+    NOT YET ex-perceptron-by-hand (1/3 points): y_hat: <hint>
 """
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import pkgutil
+from dataclasses import dataclass, field
 from typing import Callable
 
-__all__ = ["exercise", "check", "Exercise", "REGISTRY", "CHAPTER_MODULES", "load_all"]
-
-CHAPTER_MODULES = ("perceptron", "activations", "networks", "loss", "gradient_descent",
-                   "backprop", "regularization", "playground", "pytorch", "digits")
+__all__ = ["exercise", "check", "Exercise", "REGISTRY", "check_modules", "load_all", "outcome"]
 
 
 @dataclass(frozen=True)
 class Exercise:
-    """An exercise's id, its points and the function that checks an answer."""
+    """An exercise's id, its points, the function that checks an answer, and its parts' points if it has parts."""
 
     id: str
     points: int
-    checker: Callable[..., str | None]
+    checker: Callable[..., str | None | dict]
+    parts: dict[str, int] = field(default_factory=dict)
+    module: str = ""
 
 
 REGISTRY: dict[str, Exercise] = {}
 
-# The latest outcome of check() per exercise id, (passed, hint): the grader
-# (lecture_code.instructor) reads this instead of trusting printed PASS lines.
-RESULTS: dict[str, tuple[bool, str | None]] = {}
+# The latest outcome of check() per exercise id, (passed, hint, points earned):
+# the grader (lecture_code.instructor) reads this instead of trusting printed lines.
+RESULTS: dict[str, tuple[bool, str | None, int]] = {}
 
 
-def exercise(exercise_id: str, points: int):
-    """Decorator registering ``checker(*answer) -> None | hint`` under ``exercise_id``."""
+def exercise(exercise_id: str, points: int, parts: dict[str, int] | None = None):
+    """Decorator registering ``checker(*answer) -> None | hint`` under ``exercise_id``.
+
+    With ``parts`` (part name -> points, summing to ``points``) the checker
+    returns ``{part: None | hint}`` instead, and each right part earns its points.
+    """
+    if isinstance(points, bool) or not isinstance(points, int) or points < 0:
+        raise ValueError(f"points must be a whole number >= 0, got {points!r}")
+    parts = dict(parts or {})
+    if parts and sum(parts.values()) != points:
+        raise ValueError(f"the parts of {exercise_id} add up to {sum(parts.values())} points, "
+                         f"expected points={points}")
+
     def register(checker):
-        REGISTRY[exercise_id] = Exercise(exercise_id, points, checker)
+        REGISTRY[exercise_id] = Exercise(exercise_id, points, checker, parts,
+                                         getattr(checker, "__module__", "") or "")
         return checker
     return register
 
 
+def check_modules() -> list[str]:
+    """The names of this package's check modules: every module not starting with ``_``, sorted."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
 def load_all() -> dict[str, Exercise]:
-    """Import every chapter's checks that exist and return the registry."""
-    for name in CHAPTER_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
+    """Import every check module of this package and return the registry."""
+    for name in check_modules():
+        importlib.import_module(f"{__name__}.{name}")
     return REGISTRY
+
+
+def outcome(ex: Exercise, returned) -> tuple[bool, str | None, int]:
+    """``(passed, hint, points earned)`` from what ``ex.checker`` returned."""
+    if not ex.parts:
+        if returned is not None and not isinstance(returned, str):
+            raise TypeError(f"the check of {ex.id} returned {type(returned).__name__}; expected None or a hint")
+        return returned is None, returned, ex.points if returned is None else 0
+    if not isinstance(returned, dict) or set(returned) != set(ex.parts):
+        raise TypeError(f"the check of {ex.id} must return a dict with the parts {sorted(ex.parts)}, "
+                        f"got {returned!r}")
+    hints = [f"{part}: {returned[part]}" for part in ex.parts if returned[part] is not None]
+    earned = sum(p for part, p in ex.parts.items() if returned[part] is None)
+    return not hints, "; ".join(hints) or None, earned
 
 
 def check(exercise_id: str, *answer) -> None:
@@ -67,11 +102,13 @@ def check(exercise_id: str, *answer) -> None:
                          f"{', '.join(sorted(REGISTRY))}")
     ex = REGISTRY[exercise_id]
     try:
-        hint = ex.checker(*answer)
+        returned = ex.checker(*answer)
     except (TypeError, ValueError, IndexError, KeyError) as error:
-        hint = f"the answer could not be checked ({error}); look at what the exercise asks for"
-    RESULTS[ex.id] = (hint is None, hint)
-    if hint is None:
-        print(f"PASS {ex.id} ({ex.points}/{ex.points} points)")
+        returned = f"the answer could not be checked ({error}); look at what the exercise asks for"
+        if ex.parts:
+            returned = dict.fromkeys(ex.parts, returned)
+    passed, hint, earned = RESULTS[ex.id] = outcome(ex, returned)
+    if passed:
+        print(f"PASS {ex.id} ({earned}/{ex.points} points)")
     else:
-        print(f"NOT YET {ex.id} (0/{ex.points} points): {hint}")
+        print(f"NOT YET {ex.id} ({earned}/{ex.points} points): {hint}")

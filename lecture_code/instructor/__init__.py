@@ -8,17 +8,26 @@ Run them as ``python -m lecture_code.instructor <command>``:
 ``student-site OUTDIR``
     writes a copy of the book built from the student edition, for
     ``jupyter-book build OUTDIR``.
-``grade SUBMISSIONS --out grades.csv``
-    re-executes every student's notebooks, one sandboxed kernel each, and
-    writes one CSV row per student, notebook and exercise.
+``grade SUBMISSIONS``
+    re-executes the students' notebooks, one sandboxed kernel each, and
+    updates the gradebook (``grades.csv``: one row per student, notebook and
+    exercise, replaced only where graded again, every change logged).
+``manual-sheet SHEET`` / ``merge-manual SHEET``
+    points for the written answers, entered in a CSV sheet.
+``feedback`` / ``export OUT``
+    one feedback file per student and notebook; one row per student for a
+    learning-management system.
 ``check-book``
     checks that every chapter follows the exercise convention.
 
 The book's instructor guide (``book/instructors.md``) describes the workflow
 and what the grader's sandbox does not protect against. The modules are
 ``notebooks`` (the exercise convention), ``student_edition``, ``student_site``,
-``check_book``, ``sandbox`` (the kernel's limits), ``runner`` (executing one
-notebook), ``grading`` (scoring a class) and ``report`` (its CSV and summary).
+``references`` (links to excluded pages), ``output`` (folders the tools own),
+``check_book``, ``submissions`` (finding the notebooks), ``sandbox`` (the
+kernel's limits), ``runner`` (executing one notebook), ``grading`` (scoring a
+class), ``report`` (progress and summary), ``gradebook`` (the term's CSV, its
+log, the export and the manual sheet) and ``feedback``.
 """
 from __future__ import annotations
 

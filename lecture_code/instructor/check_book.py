@@ -4,7 +4,9 @@ Errors (the tools would misgrade or leak): a solution marker other than the
 exact lines ``### BEGIN SOLUTION`` / ``### END SOLUTION`` (what every nbgrader
 version recognises), a region left open or nested, an exercise with points but
 no check cell, a check for an id the registry does not know, points in the
-title that differ from the registry's, a label used twice, a student edition
+title that differ from the registry's, a check cell's stored output with
+other points than the registry's (the chapter needs re-executing, or nbval
+fails on it), a label used twice, a student edition
 that cannot be made without leaking. Warnings: a solution cell that the
 instructor site shows openly (no ``hide-input`` or similar tag), a check cell
 with no ``{exercise}`` directive, a registered exercise no chapter checks.
@@ -12,6 +14,7 @@ with no ``{exercise}`` directive, a registered exercise no chapter checks.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -21,6 +24,7 @@ from .student_edition import LeakError, make_student_edition
 
 HIDDEN = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
 MARKERS = {"### BEGIN SOLUTION", "### END SOLUTION"}
+STORED_POINTS = re.compile(r"(?:PASS|NOT YET) (?P<id>ex-[A-Za-z0-9_-]+) \(\d+/(?P<possible>\d+) points\)")
 
 
 def check_chapter(nb, name: str, registry: dict) -> tuple[list[str], list[str]]:
@@ -56,6 +60,14 @@ def check_chapter(nb, name: str, registry: dict) -> tuple[list[str], list[str]]:
     for exercise_id, cells in found.check_cells.items():
         if exercise_id not in registry:
             errors.append(f"{name}: check cell for {exercise_id}, which no check module registers")
+        for index in cells:
+            text = "".join(o.get("text", "") for o in nb.cells[index].get("outputs", []))
+            for stored in STORED_POINTS.finditer(text):
+                if stored.group("id") == exercise_id and exercise_id in registry \
+                        and int(stored.group("possible")) != registry[exercise_id].points:
+                    errors.append(f"{name} cell {index}: the stored output of {exercise_id} says "
+                                  f"{stored.group('possible')} points, the registry {registry[exercise_id].points}; "
+                                  f"re-execute the chapter (python scripts/execute_notebooks.py book/{name})")
         if exercise_id not in labels:
             warnings.append(f"{name}: {exercise_id} is checked but has no {{exercise}} directive")
         above = [i for i in range(cells[0]) if nb.cells[i].cell_type == "code"]

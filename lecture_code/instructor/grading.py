@@ -2,15 +2,18 @@
 
 ``SUBMISSIONS`` holds one folder per student; each holds that student's
 notebooks under the names of the student edition (``01_perceptron.ipynb``,
-...). Each notebook is executed by :mod:`.runner` in its own sandboxed kernel;
-an exercise earns its points (from the registry, ``exercises.load_all()``)
-only if the kernel-side record of its ``check`` call says it passed. Every
-student, notebook and exercise gets one row, whatever went wrong.
+...). A folder that itself holds notebooks is one student's. Each notebook is
+executed by :mod:`.runner` in its own sandboxed kernel; an exercise earns its
+points (from the registry, ``exercises.load_all()``) only if the kernel-side
+record of its ``check`` call says it passed, or the points of its right parts
+if it has parts. Every student, notebook and exercise gets one row, whatever
+went wrong; :mod:`.gradebook` merges the rows into the term's gradebook.
 """
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import re
 import signal
 import sys
@@ -25,6 +28,7 @@ import nbformat
 from . import notebooks as nbs
 from . import runner
 from .report import Progress
+from .submissions import find_submission, student_folders
 
 MAX_NOTEBOOK_BYTES = 50 * 2 ** 20
 TAMPERING = re.compile(r"\bRESULTS\b|\bREGISTRY\b|\bevents\.register\b|\bsys\.modules\b|\bsys\.stdout\s*="
@@ -34,15 +38,17 @@ FAKE_PASS = re.compile(r"PASS (ex-[A-Za-z0-9_-]+)")
 
 @dataclass
 class Row:
-    """One line of the grades CSV."""
+    """One line of the gradebook: a student's result on one exercise of one notebook."""
 
     student: str
     notebook: str
     exercise: str
     points: int
     possible: int
-    status: str      # pass, not yet, error, missing, invalid
-    feedback: str
+    status: str      # pass, partial, not yet, error, missing, invalid; manual, to grade (written answers)
+    hint: str        # what the check printed for the student: PASS, or its hint
+    observed: str    # what the grader saw: errors and their cells, time limits, files, tampering
+    graded: str = ""   # when this row was last graded or merged (UTC, ISO 8601), set by the gradebook
 
 
 @dataclass
@@ -52,18 +58,23 @@ class Task:
     student: str
     notebook: str
     path: Path | None         # None: missing, for the reason in ``missing``
-    missing: str
+    missing: str              # why the notebook is missing, or a note on the file graded instead
     points: dict[str, int]    # exercise id -> points possible, in the chapter's order
     trusted: frozenset[str]   # the book's own code cells: not searched for tampering
     limits: runner.Limits
     scratch: Path             # the run's folder for kernels' working directories and caches
 
 
-def answer_key(book: Path, only: list[str] | None = None) -> dict[str, tuple[dict[str, int], frozenset[str]]]:
-    """Per chapter file name: its checked exercises with their points (from the registry), and its code cells."""
+def answer_key(book: Path, only: list[str] | None = None,
+               exercises: list[str] | None = None) -> dict[str, tuple[dict[str, int], frozenset[str]]]:
+    """Per chapter file name: its checked exercises with their points (from the registry), and its code cells.
+
+    ``only`` names chapters, ``exercises`` exercise ids; each keeps only those.
+    """
     from lecture_code.exercises import load_all
     registry, key = load_all(), {}
     wanted = {name if name.endswith(".ipynb") else name + ".ipynb" for name in only or []}
+    chosen, checked, present = set(exercises or []), set(), set()
     for path in nbs.chapters(book):
         if wanted and path.name not in wanted:
             continue
@@ -72,24 +83,17 @@ def answer_key(book: Path, only: list[str] | None = None) -> dict[str, tuple[dic
         unknown = [i for i in ids if i not in registry]
         if unknown:
             print(f"warning: {path.name} checks exercises with no registered check: {unknown}", file=sys.stderr)
+        checked.update(ids)
+        present.update([path.name] if ids else [])
+        ids = [i for i in ids if i in registry and (not chosen or i in chosen)]
         if ids:
-            key[path.name] = ({i: registry[i].points for i in ids if i in registry},
+            key[path.name] = ({i: registry[i].points for i in ids},
                               frozenset(c.source.strip() for c in nb.cells if c.cell_type == "code"))
-    if wanted - set(key):
-        raise FileNotFoundError(f"no chapter with checked exercises named {sorted(wanted - set(key))} in {book}")
+    if chosen - checked:
+        raise ValueError(f"--exercises: {sorted(chosen - checked)} are not checked exercises of the chapters graded")
+    if wanted - present:
+        raise FileNotFoundError(f"no chapter with checked exercises named {sorted(wanted - present)} in {book}")
     return key
-
-
-def find_submission(folder: Path, name: str) -> tuple[Path | None, str]:
-    """``folder/name``, or the only file called ``name`` anywhere below ``folder``; else None and why."""
-    if (folder / name).is_file():
-        return folder / name, ""
-    found = sorted(p for p in folder.rglob(name) if p.is_file() and ".ipynb_checkpoints" not in p.parts)
-    if len(found) == 1:
-        return found[0], ""
-    if found:
-        return None, f"{len(found)} files named {name} in the student's folder; keep one"
-    return None, f"no {name} in the student's folder"
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -104,24 +108,34 @@ def _failure(error: tuple[str, str], what: str) -> str:
     return f"{what} raised {name}" + (f": {_one_line(message, 200)}" if message.strip() else "")
 
 
+def _check_cells(nb, exercise_id: str) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and exercise_id in nbs.check_ids(c.source)]
+
+
 def _why_no_result(nb, exercise_id: str, run: runner.Run) -> str:
-    cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and exercise_id in nbs.check_ids(c.source)]
+    cells = _check_cells(nb, exercise_id)
     if not cells:
         return f"no check cell for {exercise_id} in the notebook (deleted or changed?)"
     index = cells[-1]
     if index in run.not_run:
-        return f"check cell did not run: {run.not_run[index]}"
+        return f"the check cell (cell {index + 1}) did not run: {run.not_run[index]}"
     if index in run.errors:
-        return _failure(run.errors[index], "the check cell")
-    return "check cell did not run the check"
+        return _failure(run.errors[index], f"the check cell (cell {index + 1})")
+    return f"the check cell (cell {index + 1}) did not run the check"
 
 
 def _cell_above(nb, exercise_id: str, run: runner.Run) -> str:
-    cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and exercise_id in nbs.check_ids(c.source)]
+    cells = _check_cells(nb, exercise_id)
     above = [i for i in range(cells[-1]) if nb.cells[i].cell_type == "code"] if cells else []
     if above and above[-1] in run.errors:
-        return "; " + _failure(run.errors[above[-1]], "the cell above")
+        return _failure(run.errors[above[-1]], f"the cell above (cell {above[-1] + 1})")
     return ""
+
+
+def _handed_out_without(nb, exercise_id: str) -> bool:
+    """Whether the notebook never had the exercise: no check cell and no ``{exercise}`` with its label."""
+    labels = {d.label for c in nb.cells if c.cell_type == "markdown" for d in nbs.exercise_directives(c.source)}
+    return not _check_cells(nb, exercise_id) and exercise_id not in labels
 
 
 def score(task: Task, nb, run: runner.Run) -> list[Row]:
@@ -132,27 +146,37 @@ def score(task: Task, nb, run: runner.Run) -> list[Row]:
     rows = []
     for exercise_id, possible in task.points.items():
         result = (run.results or {}).get(exercise_id)
+        hint, observed, points = "", [], 0
         if run.results is None:
-            status, feedback = "error", run.problem
+            status, observed = "error", [run.problem]
+        elif result is None and _handed_out_without(nb, exercise_id):
+            status, observed = "missing", [f"{exercise_id} is not in this notebook: the student's copy is "
+                                           "older than the exercise; hand out the new edition, or enter "
+                                           "points by hand (merge-manual)"]
         elif result is None:
-            status, feedback = "error", _why_no_result(nb, exercise_id, run) + _cell_above(nb, exercise_id, run)
+            status, observed = "error", [_why_no_result(nb, exercise_id, run), _cell_above(nb, exercise_id, run)]
         elif result[0]:
-            status, feedback = "pass", "PASS"
+            status, hint, points = "pass", "PASS", possible
         else:
-            status, feedback = "not yet", f"NOT YET: {result[1]}" + _cell_above(nb, exercise_id, run)
+            points = max(0, min(possible, int(result[2] or 0)))
+            status = "partial" if points else "not yet"
+            hint, observed = f"NOT YET: {result[1]}", [_cell_above(nb, exercise_id, run)]
+        if task.missing:
+            observed.append(task.missing)
         if status != "pass" and exercise_id in printed:
-            feedback += f"; a 'PASS {exercise_id}' line was printed, but the recorded check did not pass"
+            observed.append(f"a 'PASS {exercise_id}' line was printed, but the recorded check did not pass")
         if flagged:
-            feedback += f"; review by hand: the code mentions {', '.join(x.strip() for x in flagged)}"
-        rows.append(Row(task.student, task.notebook, exercise_id, possible if status == "pass" else 0,
-                        possible, status, _one_line(feedback, 600)))
+            observed.append(f"review by hand: the code mentions {', '.join(x.strip() for x in flagged)}")
+        rows.append(Row(task.student, task.notebook, exercise_id, points, possible, status,
+                        _one_line(hint, 400), _one_line("; ".join(o for o in observed if o), 600)))
     return rows
 
 
 def grade_task(task: Task) -> list[Row]:
     """Grade one student's notebook; never raises."""
-    def every(status: str, feedback: str) -> list[Row]:
-        return [Row(task.student, task.notebook, i, 0, p, status, _one_line(feedback)) for i, p in task.points.items()]
+    def every(status: str, observed: str) -> list[Row]:
+        return [Row(task.student, task.notebook, i, 0, p, status, "", _one_line(observed))
+                for i, p in task.points.items()]
     if task.path is None:
         return every("missing", f"notebook missing: {task.missing}")
     try:
@@ -175,14 +199,17 @@ def grade_task(task: Task) -> list[Row]:
 
 
 def grade(submissions: Path, book: Path, limits: runner.Limits, only: list[str] | None = None,
-          jobs: int = 1, stream=sys.stderr) -> list[Row]:
-    """Grade every student folder in ``submissions`` against the chapters of ``book``."""
+          jobs: int = 1, stream=sys.stderr, students: list[str] | None = None,
+          exercises: list[str] | None = None) -> list[Row]:
+    """Grade the student folders in ``submissions`` (all, or ``students``) against the chapters of ``book``."""
     from . import sandbox
-    submissions = Path(submissions)
-    students = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    if not students:
-        raise FileNotFoundError(f"no student folders in {submissions}")
-    key = answer_key(book, only)
+    if jobs < 1:
+        raise ValueError(f"--jobs must be a whole number >= 1, got {jobs}")
+    if jobs > (os.cpu_count() or 1):
+        print(f"warning: --jobs {jobs} is more than the {os.cpu_count()} CPU cores of this machine; the "
+              "notebooks then compete for them and may hit the time limits", file=stream)
+    students = student_folders(submissions, students)
+    key = answer_key(book, only, exercises)
     with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as scratch:
         sandbox.prepare_cache(Path(scratch))
         tasks = [Task(s.name, name, *find_submission(s, name), points, trusted, limits, Path(scratch))

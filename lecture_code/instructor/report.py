@@ -1,13 +1,9 @@
-"""The grader's output: the progress bar while it works, the CSV and the summary per student."""
+"""The grader's output on the terminal: the progress bar while it works and the summary per student."""
 from __future__ import annotations
 
-import csv
 import sys
 import time
-from dataclasses import astuple
 from pathlib import Path
-
-HEADER = ("student", "notebook", "exercise", "points", "possible", "status", "feedback")   # grading.Row
 
 
 class Progress:
@@ -30,14 +26,6 @@ class Progress:
     def close(self) -> None:
         if self.tty:
             print(file=self.stream)
-
-
-def write_csv(rows: list, out: Path) -> None:
-    """The grades: a header, then one line per ``grading.Row`` (student, notebook and exercise)."""
-    with open(out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(astuple(row) for row in rows)
 
 
 def summary(rows: list) -> str:

@@ -43,7 +43,9 @@ try:
     _grader_module = _grader_sys.modules.get("lecture_code.exercises")
     _grader_results = dict(getattr(_grader_module, "RESULTS", None) or {})
     _grader_report = {"rlimit_as": _grader_limit, "results": {
-        str(k): [v[0] is True, None if v[1] is None else str(v[1])] for k, v in _grader_results.items()}}
+        str(k): [v[0] is True, None if v[1] is None else str(v[1]),
+                 int(v[2]) if len(v) > 2 and isinstance(v[2], int) else None]
+        for k, v in _grader_results.items()}}
 except Exception as _grader_error:
     _grader_report = {"error": repr(_grader_error)}
 print(__MARK__ + " " + _grader_json.dumps(_grader_report))
@@ -63,7 +65,8 @@ class Limits:
 class Run:
     """What executing a notebook produced."""
 
-    results: dict[str, tuple[bool, str | None]] | None = None   # None: the grading cell did not report
+    results: dict[str, tuple[bool, str | None, int | None]] | None = None   # (passed, hint, points earned);
+    #                                                   None: the grading cell did not report
     problem: str = ""                      # why results is None
     errors: dict[int, tuple[str, str]] = field(default_factory=dict)   # cell index -> (name, message)
     not_run: dict[int, str] = field(default_factory=dict)              # cell index -> why not
@@ -181,7 +184,8 @@ def _read_report(cell, mark: str, run: Run) -> None:
         return
     try:
         report = json.loads(ours[0])
-        run.results = {k: (v[0] is True, v[1]) for k, v in report["results"].items()}
+        run.results = {k: (v[0] is True, v[1], v[2] if len(v) > 2 else None)
+                       for k, v in report["results"].items()}
         limit = report.get("rlimit_as")
         run.memory_limit = None if limit is None else int(limit[0])
     except (ValueError, KeyError, TypeError, IndexError):

@@ -7,18 +7,28 @@ cells, of check cells and of every later cell that reads a name a solution
 assigned are cleared. Then every remaining output, attachment and metadata
 entry is searched for the solution's lines, and the notebook is refused
 (:class:`LeakError`) if one survives anywhere in its JSON.
+
+The chapters' Colab setup cells install the package from the book's repository
+(``_config.yml``), which holds the solutions and should be private; the
+student edition's install from the students' repository instead,
+``--repository-url``, by default the book's address with ``-students``
+appended (what the instructor guide recommends).
 """
 from __future__ import annotations
 
 import copy
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+import yaml
+
 from . import notebooks as nbs
+from .output import OwnedFolder
 
 HIDING_TAGS = {"hide-input", "hide-cell", "hide-output", "remove-input", "remove-cell", "remove-output"}
 EXPECTED_ERROR_TAG = "raises-exception"
@@ -123,22 +133,86 @@ def make_student_edition(instructor_nb) -> Edition:
     return edition
 
 
-def write_student_edition(book: Path, outdir: Path) -> dict[str, Edition]:
-    """Write the student edition of every chapter of ``book`` into ``outdir``; return them by file name."""
+def book_repository(config: dict) -> tuple[str, str]:
+    """``(url, branch)`` of the book's repository in a ``_config.yml`` (url without a trailing ``/`` or ``.git``)."""
+    repository = config.get("repository") or {}
+    url = str(repository.get("url") or "").rstrip("/").removesuffix(".git")
+    return url, str(repository.get("branch") or "main")
+
+
+def default_student_repository(config: dict) -> str | None:
+    """The guide's recommendation: the book's repository address with ``-students`` appended."""
+    url, _ = book_repository(config)
+    return f"{url}-students" if url else None
+
+
+SETUP_MARKER = "# Colab setup"   # scripts/add_setup_cell.py
+INSTALL = re.compile(r"git\+https://[^\s\"'@]+@[^\s\"']+")
+
+
+def repository_moves(config: dict, repository_url: str | None, branch: str | None) -> dict[str, str]:
+    """The text replacements that make the setup cells install from ``repository_url`` instead of the book's.
+
+    The key ``INSTALL`` stands for any ``git+https://...@branch`` in a setup
+    cell, so a setup cell not yet updated to ``_config.yml`` is moved too.
+    """
+    url, old_branch = book_repository(config)
+    if not repository_url:
+        return {}
+    new = repository_url.rstrip("/").removesuffix(".git")
+    if not re.fullmatch(r"https://[^\s@\"']+", new):
+        raise ValueError(f"--repository-url must be an https:// address, got {repository_url!r}")
+    if new == url:
+        raise ValueError(f"--repository-url {repository_url} is the book's own repository, which holds the "
+                         "solutions; give the students' repository")
+    target = f"git+{new}@{branch or old_branch}"
+    return {"INSTALL": target, **({f"git+{url}@{old_branch}": target} if url else {})}
+
+
+def move_repository(nb, moves: dict[str, str]) -> None:
+    """Point the setup cell's install, and every mention of the book's install address, at the students'."""
+    for cell in nb.cells:
+        for old, new in moves.items():
+            if old == "INSTALL":
+                if cell.cell_type == "code" and cell.source.startswith(SETUP_MARKER):
+                    cell.source = INSTALL.sub(new, cell.source)
+            else:
+                cell.source = cell.source.replace(old, new)
+
+
+def read_config(root: Path) -> dict:
+    """The book's ``_config.yml`` in ``root``, or an empty configuration if there is none."""
+    path = Path(root) / "_config.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.is_file() else {}
+
+
+def write_student_edition(book: Path, outdir: Path, repository_url: str | None = None,
+                          branch: str | None = None) -> dict[str, Edition]:
+    """Write the student edition of every chapter of ``book`` into ``outdir``; return them by file name.
+
+    The setup cells install from ``repository_url`` (default: the book's
+    repository with ``-students`` appended). Files in ``outdir`` that this
+    command did not write are never replaced (:mod:`.output`).
+    """
     book, outdir = Path(book), Path(outdir)
     sources = nbs.chapters(book)
     if not sources:
         raise FileNotFoundError(f"no chapter notebooks ({nbs.CHAPTER_GLOB}) in {book}")
-    outdir.mkdir(parents=True, exist_ok=True)
+    config = read_config(book.resolve().parent)
+    moves = repository_moves(config, repository_url or default_student_repository(config), branch)
+    for source in sources:
+        if (outdir / source.name).resolve() == source.resolve():
+            raise ValueError(f"{outdir} is the book itself; the student edition would overwrite {source}")
     editions = {}
     for source in sources:
-        target = outdir / source.name
-        if target.resolve() == source.resolve():
-            raise ValueError(f"{outdir} is the book itself; the student edition would overwrite {source}")
         try:
             edition = make_student_edition(nbformat.read(source, as_version=4))
         except nbs.MarkerError as error:
             raise nbs.MarkerError(f"{source}: {error}") from None
-        nbformat.write(edition.nb, target)
+        move_repository(edition.nb, moves)
         editions[source.name] = edition
+    folder = OwnedFolder(outdir, "student-edition")
+    folder.claim(editions)
+    for name, edition in editions.items():
+        nbformat.write(edition.nb, folder.path(name))
     return editions

@@ -11,7 +11,9 @@ title says "student edition"; the cells the student edition expects to fail
 ``remove-output`` (so no traceback is shown); and launch, repository and edit
 buttons, and the chapters' Colab setup cells, point to the repository given
 with ``--repository-url`` (which must hold this student edition, not the book
-with its answers), or the buttons are switched off.
+with its answers; by default the book's address with ``-students`` appended).
+Cross-references to the pages left out become plain text (:mod:`.references`),
+so the site builds with ``-W`` whichever chapters are excluded.
 :func:`scan` searches any folder, such as the built HTML, for solution lines.
 """
 from __future__ import annotations
@@ -25,10 +27,12 @@ import nbformat
 import yaml
 
 from . import notebooks as nbs
-from .student_edition import Edition, leaks, make_student_edition
+from . import references
+from .output import OwnedFolder
+from .student_edition import (Edition, default_student_repository, leaks, make_student_edition, move_repository,
+                              read_config, repository_moves)
 
 INSTRUCTOR_PAGES = ("book/instructors",)
-MARKER = ".student-site"
 SKIP_PARTS = {".ipynb_checkpoints", "_build", ".jupyter_cache", "__pycache__"}
 PACKAGE = ("lecture_code", "pyproject.toml", "requirements.txt", "binder")
 TEXT_SUFFIXES = {".html", ".ipynb", ".md", ".txt", ".js", ".json", ".py", ".yml", ".xml", ".tex"}
@@ -82,58 +86,99 @@ def student_config(config: dict, repository_url: str | None, branch: str | None,
 def _site_notebook(edition: Edition, moves: dict[str, str]):
     """The student edition with its failing cells marked for the build, its repository addresses moved."""
     nb = edition.nb
-    for cell in nb.cells:
-        for old, new in moves.items():
-            cell.source = cell.source.replace(old, new)
+    move_repository(nb, moves)
     for index in edition.solution_cells + edition.check_cells + edition.dependent_cells:
         tags = nb.cells[index].metadata.setdefault("tags", [])
         tags += [t for t in ("raises-exception", "remove-output") if t not in tags]
     return nb
 
 
+def _page_text(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        nb = nbformat.read(path, as_version=4)
+        return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+def _unlink_notebook(nb, gone: dict[str, str], pages: dict[str, str]):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = references.unlink(cell.source, gone, pages)
+    return nb
+
+
+def _page_sources(root: Path, exclude: set[str]) -> tuple[list[Path], list[Path]]:
+    """The book's files to copy, and those of the excluded pages."""
+    kept, excluded = [], []
+    for source in sorted((root / "book").rglob("*")):
+        relative = source.relative_to(root)
+        if source.is_dir() or SKIP_PARTS & set(relative.parts):
+            continue
+        if relative.with_suffix("").as_posix() in exclude and source.suffix in (".md", ".ipynb"):
+            excluded.append(source)
+        else:
+            kept.append(source)
+    return kept, excluded
+
+
 def write_student_site(root: Path, outdir: Path, repository_url: str | None = None,
                        branch: str | None = None, execute: bool = True,
                        exclude: tuple[str, ...] = INSTRUCTOR_PAGES) -> dict[str, Edition]:
-    """Write the student site's sources into ``outdir``; return the chapters' editions by path."""
+    """Write the student site's sources into ``outdir``; return the chapters' editions by path.
+
+    ``repository_url`` defaults to the book's repository with ``-students``
+    appended. ``outdir`` may be the students' repository: its ``.git`` and
+    every file this command did not write are kept, and the command refuses
+    (``FileExistsError``) to replace a file it did not write (:mod:`.output`).
+    References to excluded pages become plain text.
+    """
     root, outdir = Path(root).resolve(), Path(outdir).resolve()
-    if outdir == root or root.is_relative_to(outdir):
+    if outdir == root or root.is_relative_to(outdir) or outdir.is_relative_to(root / "book"):
         raise ValueError(f"{outdir} would overwrite the book in {root}")
-    if outdir.exists() and any(outdir.iterdir()):
-        if not (outdir / MARKER).exists():
-            raise FileExistsError(f"{outdir} is not empty and is not a student site written before")
-        shutil.rmtree(outdir)
-    outdir.mkdir(parents=True)
-    (outdir / MARKER).write_text("written by python -m lecture_code.instructor student-site\n")
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config = read_config(root)
+    repository_url = repository_url or default_student_repository(config)
+    moves = repository_moves(config, repository_url, branch)
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     header = "# Generated by `python -m lecture_code.instructor student-site`; edit the book's copy instead.\n"
-    (outdir / "_config.yml").write_text(header + yaml.safe_dump(
-        student_config(config, repository_url, branch, execute), sort_keys=False), encoding="utf-8")
-    (outdir / "_toc.yml").write_text(header + yaml.safe_dump(
-        student_toc(toc, set(exclude)), sort_keys=False), encoding="utf-8")
-    editions, book, moves = {}, root / "book", {}
-    old = config.get("repository") or {}
-    if repository_url and old.get("url"):
-        moves[f"git+{str(old['url']).rstrip('/')}@{old.get('branch', 'main')}"] = \
-            f"git+{repository_url.rstrip('/')}@{branch or old.get('branch', 'main')}"
-    for source in sorted(book.rglob("*")):
-        relative = source.relative_to(root)
-        if source.is_dir() or SKIP_PARTS & set(relative.parts) or relative.with_suffix("").as_posix() in exclude:
-            continue
-        target = outdir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+    files: dict[str, object] = {   # relative path -> text, notebook node, or a file to copy
+        "_config.yml": header + yaml.safe_dump(student_config(config, repository_url, branch, execute),
+                                               sort_keys=False),
+        "_toc.yml": header + yaml.safe_dump(student_toc(toc, set(exclude)), sort_keys=False)}
+    kept, excluded = _page_sources(root, set(exclude))
+    gone, pages = {}, {}
+    for source in excluded:
+        text = _page_text(source)
+        gone.update(references.labels(text))
+        pages[source.stem] = references.first_heading(text) or source.stem
+    editions = {}
+    for source in kept:
+        relative = source.relative_to(root).as_posix()
         if source.suffix == ".ipynb":
             edition = make_student_edition(nbformat.read(source, as_version=4))
-            nbformat.write(_site_notebook(edition, moves), target)
-            editions[relative.as_posix()] = edition
+            files[relative] = _unlink_notebook(_site_notebook(edition, moves), gone, pages)
+            editions[relative] = edition
+        elif source.suffix == ".md":
+            files[relative] = references.unlink(source.read_text(encoding="utf-8"), gone, pages)
         else:
-            shutil.copy2(source, target)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
-    for extra in ("_static", "_templates", "references.bib", *PACKAGE):
-        if (root / extra).is_dir():
-            shutil.copytree(root / extra, outdir / extra, ignore=ignore)
-        elif (root / extra).is_file():
-            shutil.copy2(root / extra, outdir / extra)
+            files[relative] = source
+    for extra in ("_static", "_templates", "references.bib", ".gitignore", *PACKAGE):
+        path = root / extra
+        candidates = sorted(path.rglob("*")) if path.is_dir() else [path] if path.is_file() else []
+        for source in candidates:
+            parts = set(source.relative_to(root).parts)
+            if source.is_file() and not SKIP_PARTS & parts and not any(p.endswith(".egg-info") for p in parts) \
+                    and source.suffix != ".pyc":
+                files[source.relative_to(root).as_posix()] = source
+    folder = OwnedFolder(outdir, "student-site")
+    folder.claim(files)
+    for relative, content in files.items():
+        target = folder.path(relative)
+        if isinstance(content, Path):
+            shutil.copy2(content, target)
+        elif isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        else:
+            nbformat.write(content, target)
     return editions
 
 
