@@ -12,13 +12,49 @@ from typing import Iterable
 import numpy as np
 
 
+class NotNumbers(TypeError, ValueError):
+    """An argument holds the wrong kind of thing (None, text for a number, a number for a name).
+
+    It is a ``TypeError``, and also a ``ValueError`` so that one ``except ValueError``
+    catches every bad argument of the package (as numpy's ``AxisError`` is both a
+    ``ValueError`` and an ``IndexError``).
+    """
+
+
+def _float_array(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array; ``TypeError`` naming ``name`` for anything but numbers.
+
+    ``np.asarray(None, dtype=float)`` is ``nan`` and ``np.asarray('1.5', dtype=float)``
+    is 1.5: both are refused here, as are ragged lists and complex numbers.
+    """
+    if type(x) is np.ndarray and x.dtype == np.float64:
+        return x
+    if x is None or isinstance(x, (str, bytes, dict, set)):
+        raise NotNumbers(f"{name} must be an array of numbers, got {type(x).__name__}")
+    try:
+        raw = np.asarray(x)
+    except (TypeError, ValueError):      # ragged nested lists
+        raise NotNumbers(f"{name} must be an array of numbers (a rectangular list or "
+                        f"numpy array), got {type(x).__name__}") from None
+    if raw.dtype.kind not in "biuf":
+        raise NotNumbers(f"{name} must be an array of numbers (real), got {type(x).__name__} "
+                        f"of dtype {raw.dtype}")
+    return raw.astype(np.float64, copy=False)
+
+
+def numbers(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array of any shape; infinities and NaN pass through (IEEE rules).
+
+    For the activation functions, which are defined at +-inf. Raises ``TypeError``
+    naming ``name`` for anything that is not numbers.
+    """
+    return _float_array(x, name)
+
+
 def as_array(x, name: str, ndim: int | tuple[int, ...] | None = None,
              allow_empty: bool = False) -> np.ndarray:
     """Return ``x`` as a finite float64 array, or raise ``ValueError`` naming ``name``."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
+    arr = _float_array(x, name)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
@@ -64,18 +100,26 @@ def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
 def choice(value, name: str, options: Iterable[str]) -> str:
     """Return ``value`` if it is one of ``options`` (case-insensitive), else raise."""
     options = list(options)
-    key = str(value).lower() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        raise NotNumbers(f"{name} must be a name, one of {', '.join(map(repr, options))}; "
+                         f"got {type(value).__name__}")
+    key = value.lower()
     if key not in options:
         raise ValueError(f"unknown {name} {value!r}; expected one of {', '.join(map(repr, options))}")
     return key
 
 
+def scalar(value, name: str) -> float:
+    """``value`` as a float if it is a real number (not a bool, text or array), else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise NotNumbers(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
 def positive(value, name: str, allow_zero: bool = False) -> float:
     """Return ``value`` as a float if it is positive (or zero when allowed), else raise."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    v = scalar(value, name)
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         want = "a number >= 0" if allow_zero else "a number > 0"
         raise ValueError(f"{name} must be {want}, got {value!r}")
@@ -84,23 +128,26 @@ def positive(value, name: str, allow_zero: bool = False) -> float:
 
 def in_range(value, name: str, low: float, high: float, closed_high: bool = False) -> float:
     """Return ``value`` if ``low <= value < high`` (or ``<= high``), else raise."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    ok = low <= v <= high if closed_high else low <= v < high
+    v = scalar(value, name)
+    ok = low <= v <= high if closed_high else low <= v < high   # False for NaN
     if not ok:
         bracket = "]" if closed_high else ")"
         raise ValueError(f"{name} must lie in [{low}, {high}{bracket}, got {value!r}")
     return v
 
 
+#: The largest count any argument may hold (numpy's sizes are 64-bit; the book's are small).
+MAX_COUNT = 2 ** 31 - 1
+
+
 def count(value, name: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int if it is a whole number >= ``minimum``, else raise."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    """Return ``value`` as an int if it is a whole number in ``minimum..MAX_COUNT``, else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise NotNumbers(f"{name} must be a whole number >= {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    if value > MAX_COUNT:
+        raise ValueError(f"{name} must be a whole number <= {MAX_COUNT}, got {value!r}")
     return int(value)
 
 

@@ -28,7 +28,6 @@ See chapter 8 (the playground).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -51,16 +50,6 @@ def _ms(f) -> tuple[float, float]:
     return 1e3 * (time.perf_counter() - wall), 1e3 * (time.process_time() - cpu)
 
 
-@contextlib.contextmanager
-def _torch_threads(torch, count: int):
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def measure(config: playground.Config = playground.Config(), repeats: int = 15) -> dict:
     """Median times (ms) of training, rendering and the callback, and the torch comparison.
 
@@ -68,8 +57,7 @@ def measure(config: playground.Config = playground.Config(), repeats: int = 15) 
     :func:`lecture_code.playground.one_blas_thread`): with more threads than
     free cores, each step waits on the others and takes many times longer.
     """
-    import torch
-    from .bridge import to_torch, train_torch
+    from .bridge import one_torch_thread, to_torch, train_torch
     from .plotting import PlaygroundFigure
     repeats = _checks.count(repeats, "repeats")
     result = playground.run(config)
@@ -81,7 +69,7 @@ def measure(config: playground.Config = playground.Config(), repeats: int = 15) 
     figure.update(result).to_png(), panel.render()                       # warm up: backgrounds
     options = dict(loss=result.loss, optimizer=config.optimizer, lr=config.lr,
                    epochs=config.epochs, batch_size=config.batch_size)
-    with _torch_threads(torch, 1):
+    with one_torch_thread():
         torch_losses = train_torch(net, result.X_train, result.y_train, **options)
     times = {key: [] for key in ("train", "render", "redraw", "callback", "torch_train")}
     for _ in range(repeats):
@@ -92,7 +80,7 @@ def measure(config: playground.Config = playground.Config(), repeats: int = 15) 
             figure._backgrounds.clear()           # as after a change of the data's box
             times["redraw"].append(_ms(lambda: figure.update(result).to_png()))
         times["callback"].append(_ms(panel.render))
-        with _torch_threads(torch, 1):
+        with one_torch_thread():
             times["torch_train"].append(_ms(lambda: train_torch(fresh, result.X_train,
                                                                 result.y_train, **options)))
     out = {f"{key}_ms_median": float(np.median([wall for wall, _ in values]))

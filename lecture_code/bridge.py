@@ -11,6 +11,7 @@ See chapter 9 (from scratch to PyTorch).
 """
 from __future__ import annotations
 
+import contextlib
 import inspect
 
 import numpy as np
@@ -18,7 +19,8 @@ import numpy as np
 from . import _checks, losses as _losses, optimizers as _optimizers
 from .network import MLP
 
-__all__ = ["to_torch", "torch_optimizer", "train_torch", "conv2d", "comparison_panel"]
+__all__ = ["to_torch", "torch_optimizer", "train_torch", "one_torch_thread", "conv2d",
+           "comparison_panel"]
 
 
 def _activation_module(name: str):
@@ -103,22 +105,62 @@ def torch_optimizer(name: str, params, lr: float | None = None, **options):
     return getattr(torch.optim, cls)(params, lr=lr, **options)
 
 
-def _torch_loss(name: str, y):
-    """Return ``(targets tensor, loss(output, targets))`` for lecture_code's loss ``name``."""
+def _torch_loss(name: str, y, net):
+    """Return ``(targets, body, loss)``: training minimises ``loss(body(X), targets)``.
+
+    For ``'bce'`` and ``'cce'`` the body is ``net`` without its final
+    ``nn.Sigmoid`` / ``nn.Softmax`` and the loss takes the logits
+    (``binary_cross_entropy_with_logits``, ``cross_entropy``), as
+    lecture_code's network computes them: the two agree also where the
+    probabilities round to 0 or 1.
+    """
     import torch
     from torch import nn
-    if name == "cce":
-        if np.ndim(y) == 1:
-            labels = _checks.as_array(y, "y", ndim=1)
-            if np.any(labels != np.round(labels)) or labels.min() < 0:
-                raise ValueError("y must hold class labels 0, 1, ... (or one-hot rows) for 'cce'")
-            return (torch.from_numpy(labels.astype(np.int64)),   # nn.NLLLoss of log(p):
-                    lambda out, t: nn.functional.nll_loss(torch.log(out.clamp_min(_losses.EPS)), t))
-        Y = torch.from_numpy(_checks.as_matrix(y, "y"))
-        # soft (or one-hot) rows: -(1/n) sum_i sum_c y_ic log p_ic, as lecture_code writes it
-        return Y, lambda out, t: -(t * torch.log(out.clamp_min(_losses.EPS))).sum() / out.shape[0]
-    fn = {"bce": nn.BCELoss(), "mse": nn.MSELoss(), "mae": nn.L1Loss()}[name]
-    return torch.from_numpy(_checks.as_matrix(y, "y")), fn
+    F = nn.functional
+    final = {"bce": nn.Sigmoid, "cce": nn.Softmax}.get(name)
+    if final is None:
+        fn = {"mse": F.mse_loss, "mae": F.l1_loss}[name]
+        return torch.from_numpy(_losses.targets(name, y, name="y")), net, fn
+    if not (isinstance(net, nn.Sequential) and len(net) > 1 and isinstance(net[-1], final)):
+        raise ValueError(f"net must end in nn.{final.__name__} for loss {name!r} (as to_torch "
+                         f"builds it): the loss is computed from the logits before it")
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    k = linears[-1].out_features if linears else None      # outputs, to read class labels
+    if name == "cce" and np.ndim(y) == 1:
+        labels = _losses.targets("cce", y, k, name="y").argmax(axis=1)
+        return torch.from_numpy(labels), net[:-1], F.cross_entropy
+    Y = torch.from_numpy(_losses.targets(name, y, k, name="y"))
+    return Y, net[:-1], _bce_with_logits if name == "bce" else F.cross_entropy
+
+
+def _bce_with_logits(z, y):
+    """-mean[y log sigma(z) + (1 - y) log sigma(-z)]: torch's ``binary_cross_entropy_with_logits``.
+
+    Written with ``F.logsigmoid``, whose backward pass is exact: it gives
+    (1 - y) sigma(z) - y sigma(-z), as lecture_code does, where
+    ``binary_cross_entropy_with_logits`` computes sigma(z) - y, which is 0
+    instead of -4e-18 at z = 40, y = 1. RMSProp and Adam divide a gradient by
+    its own size, so that rounding would become a full step of difference.
+    """
+    from torch.nn.functional import logsigmoid
+    return -(y * logsigmoid(z) + (1.0 - y) * logsigmoid(-z)).mean()
+
+
+@contextlib.contextmanager
+def one_torch_thread():
+    """Run torch on one thread inside the block (restored afterwards).
+
+    The networks of the book are small: on a busy machine, torch's threads
+    spend far longer waiting for each other than they save, and a live panel
+    renders 10 to 20 times slower (see :mod:`lecture_code.bench`).
+    """
+    import torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def train_torch(net, X, y, *, loss: str = "bce", optimizer: str = "adam",
@@ -139,8 +181,10 @@ def train_torch(net, X, y, *, loss: str = "bce", optimizer: str = "adam",
     X, y : array
         Inputs ``(n, d_in)``, targets ``(n, d_out)`` (for ``'cce'`` also labels ``(n,)``).
     loss : str
-        ``'bce'`` (``nn.BCELoss`` on the sigmoid output), ``'cce'`` (negative
-        log-likelihood of the log of the softmax output), ``'mse'`` or ``'mae'``.
+        ``'bce'`` (``binary_cross_entropy_with_logits`` on the input of the final
+        ``nn.Sigmoid``), ``'cce'`` (``cross_entropy`` on the input of the final
+        ``nn.Softmax``), ``'mse'`` or ``'mae'``. Labels are checked as
+        :func:`lecture_code.losses.targets` checks them.
     optimizer, lr, **optimizer_options
         As in :func:`torch_optimizer`.
     epochs, batch_size : int
@@ -162,7 +206,7 @@ def train_torch(net, X, y, *, loss: str = "bce", optimizer: str = "adam",
     dtype = next(net.parameters()).dtype
     Xt = torch.from_numpy(_checks.as_matrix(X, "X")).to(dtype)
     n = Xt.shape[0]
-    Y, loss_fn = _torch_loss(loss, y)
+    Y, body, loss_fn = _torch_loss(loss, y, net)
     if Y.shape[0] != n:
         raise ValueError(f"X and y must have the same number of rows (examples), "
                          f"got {n} and {Y.shape[0]}")
@@ -187,7 +231,7 @@ def train_torch(net, X, y, *, loss: str = "bce", optimizer: str = "adam",
             rows = idx[start:start + batch] if batch < n else slice(None)
             Xb, Yb = Xt[rows], Y[rows]
             opt.zero_grad()
-            value = loss_fn(net(Xb), Yb)
+            value = loss_fn(body(Xb), Yb)
             value.backward()
             opt.step()
             total += value.item() * Xb.shape[0]
@@ -227,22 +271,34 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
     Every setting builds ``MLP(sizes, 'tanh', 'sigmoid', rng=default_rng(seed))``
     and its :func:`to_torch` copy, trains both full batch on ``'bce'`` for
     ``epochs`` epochs and draws both per-epoch losses (they coincide) with the
-    largest difference in the title. Returns a :class:`lecture_code.widgets.Panel`.
+    largest difference in the title. Beside it stands the difference between two
+    numpy runs whose first weight is one ulp (one float64 step) apart: where
+    training is chaotic (large learning rates), rounding alone moves the curve
+    that far, and numpy and torch, which round differently, part as much. numpy
+    and torch each run on one thread while it renders. Returns a :class:`lecture_code.widgets.Panel`.
     """
-    from . import plotting, training, widgets
+    from . import playground, plotting, training, widgets
     figure = plotting.LossComparisonFigure()
 
     def update(optimizer, lr):
-        model = MLP(list(sizes), "tanh", "sigmoid", rng=np.random.default_rng(seed))
-        net = to_torch(model)
-        hist = training.train(model, X, y, loss="bce", optimizer=optimizer, lr=lr,
-                              epochs=epochs, rng=np.random.default_rng(seed))
-        theirs = train_torch(net, X, y, loss="bce", optimizer=optimizer, lr=lr, epochs=epochs)
-        if hist.diverged or len(theirs) != hist.epochs:
+        def numpy_run(nudge: bool):
+            model = MLP(list(sizes), "tanh", "sigmoid", rng=np.random.default_rng(seed))
+            if nudge:       # the next double after the first weight: how chaotic is this run?
+                model.flat_params[0] = np.nextafter(model.flat_params[0], np.inf)
+            return model, training.train(model, X, y, loss="bce", optimizer=optimizer, lr=lr,
+                                         epochs=epochs, rng=np.random.default_rng(seed))
+        with playground.one_blas_thread(), one_torch_thread():   # small products: one thread
+            net = to_torch(MLP(list(sizes), "tanh", "sigmoid", rng=np.random.default_rng(seed)))
+            hist, nudged = numpy_run(False)[1], numpy_run(True)[1]
+            theirs = train_torch(net, X, y, loss="bce", optimizer=optimizer, lr=lr,
+                                 epochs=epochs)
+        if hist.diverged or nudged.diverged or len(theirs) != hist.epochs:
             raise training.TrainingDiverged("training diverged")
         gap = np.max(np.abs(np.array(theirs) - hist.train_loss))
+        chaos = np.max(np.abs(np.array(nudged.train_loss) - hist.train_loss))
         return figure.update(hist.train_loss, theirs,
-                             title=f"{optimizer}, lr = {lr:g}: max |numpy − torch| = {gap:.1e}")
+                             title=f"{optimizer}, lr = {lr:g}: max |numpy − torch| = {gap:.1e}; "
+                                   f"numpy with one weight 1 ulp away: {chaos:.1e}")
 
     controls = {"optimizer": widgets.Choice("optimizer", _optimizers.NAMES, "adam"),
                 "lr": widgets.Slider("learning rate", 1e-4, 10.0, 0.01, log=True)}

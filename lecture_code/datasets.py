@@ -247,6 +247,8 @@ def train_test_split(X, y, test_fraction: float = 0.25, *, rng: np.random.Genera
 def one_hot(y, classes: int) -> np.ndarray:
     """``Y[i, k] = 1 if y[i] == k else 0``: labels ``(n,)`` to a float64 ``(n, classes)`` matrix."""
     classes = _checks.count(classes, "classes")
+    if classes > 10 ** 6:
+        raise ValueError(f"classes must be at most 1,000,000 (one column each), got {classes}")
     arr = _checks.as_array(y, "y", ndim=1)
     if np.any(arr != np.round(arr)) or arr.min() < 0 or arr.max() >= classes:
         raise ValueError(f"y must hold whole-number labels in 0..{classes - 1}, "

@@ -108,11 +108,11 @@ class FusedStep:
             if i < last and self.dropouts[i] is not None:
                 A = self.dropouts[i].forward(A, True)
         out = A
-        if self.fused_output:
-            dZ = buf.dZ[last]
-            np.subtract(out, Y, out=dZ)
-            dZ /= out.size if self.loss.name == "bce" else out.shape[0]
+        if self.fused_output:       # loss and gradient from the logits, as MLP._loss
+            value = self.loss.logit_kernel(Zs[last], Y)
+            dZ = self.loss.logit_grad(Zs[last], Y)
         else:
+            value = self.loss.kernel(out, Y)
             dZ = self.acts[last].backward(Zs[last], out, self.loss.kernel_grad(out, Y))
         for i in range(last, -1, -1):
             np.matmul(inputs[i].T, dZ, out=self.gW[i])
@@ -125,18 +125,19 @@ class FusedStep:
                 dA = np.matmul(dZ, self.WT[i], out=buf.dA[i - 1])
             if self.dropouts[i - 1] is not None:
                 dA = self.dropouts[i - 1].backward(dA)
-            if self.kinds[i - 1] == "relu":                    # dA where z > 0, else 0
+            if self.kinds[i - 1] == "relu":    # dA where z > 0, else 0 (even for dA = inf)
                 active = np.greater(Zs[i - 1], 0.0, out=buf.active[i - 1])
                 dZ = buf.dZ[i - 1]
-                np.multiply(dA, active, out=dZ)
+                dZ.fill(0.0)
+                np.copyto(dZ, dA, where=active)
             elif self.kinds[i - 1] == "linear":
                 dZ = dA
             else:
                 dZ = self.acts[i - 1].backward(Zs[i - 1], As[i - 1], dA)
         if self.penalty is not None:
             for W, gW in zip(self.W, self.gW):
-                gW += regularization.penalty_grad(W, self.penalty, self.lam)
-        return self.loss.kernel(out, Y), out
+                gW += regularization._penalty_grad(W, self.penalty, self.lam)
+        return value, out
 
     # -- the update ---------------------------------------------------------------
     def _object_step(self) -> None:

@@ -23,6 +23,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-6) -> 
     ``f`` is called with ``x`` perturbed in place (one entry at a time) and must
     read its argument afresh at each call. ``x`` must be a float64 array.
     """
+    if not callable(f):
+        raise TypeError(f"f must be a function of x returning a number, got {type(f).__name__}")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise ValueError("x must be a float64 numpy array (it is perturbed in place)")
     h = _checks.positive(h, "h")

@@ -153,7 +153,7 @@ def model_loss_fn(model: MLP, X, y, loss: str, index_1: int, index_2: int
         old_a, old_b = flat[index_1], flat[index_2]
         flat[index_1], flat[index_2] = a, b
         try:
-            return loss_fn.kernel(model._forward(X), Y)
+            return model._loss(X, Y, loss_fn)[0]   # from the logits where the loss fuses
         finally:
             flat[index_1], flat[index_2] = old_a, old_b
 

@@ -26,6 +26,7 @@ def init_weights(d_in: int, d_out: int, init: str, rng: np.random.Generator):
     ~ U(-1/sqrt(d_in), 1/sqrt(d_in)), what ``torch.nn.Linear`` draws. Biases
     start at zero except for ``'torch'``.
     """
+    d_in, d_out = _checks.count(d_in, "d_in"), _checks.count(d_out, "d_out")
     init = _checks.choice(init, "init", INITS)
     _checks.generator(rng)
     if init == "torch":
@@ -96,7 +97,8 @@ class Dense:
         """Given ``dA = dL/dA`` of shape ``(n, d_out)``, fill ``grads`` and return ``dL/dX``."""
         if self.A is None:
             raise ValueError("call forward before backward")
-        dA = _checks.as_matrix(dA, "dA", columns=self.shape[1])
+        dA = _checks.numbers(dA, "dA")
+        dA = dA[:, None] if dA.ndim == 1 else dA
         _checks.same_shape(dA, self.A, "dA", "the layer's output")
         return self.backward_from_z(self.activation.backward(self.Z, self.A, dA))
 

@@ -97,6 +97,9 @@ class MLP:
     def set_parameters(self, values: Sequence[np.ndarray]) -> None:
         """Overwrite every parameter in place with ``values`` (shapes must match)."""
         params = self.parameters()
+        if isinstance(values, (str, bytes, np.ndarray)) or not hasattr(values, "__len__"):
+            raise ValueError(f"values must be a list of {len(params)} arrays, got "
+                             f"{type(values).__name__}")
         if len(values) != len(params):
             raise ValueError(f"values must hold {len(params)} arrays, got {len(values)}")
         for i, (p, v) in enumerate(zip(params, values)):
@@ -122,7 +125,8 @@ class MLP:
         last = self.layers[-1]
         if last.A is None:
             raise ValueError("call forward before backward")
-        dA = _checks.as_matrix(dA, "dA", columns=self.sizes[-1])
+        dA = _checks.numbers(dA, "dA")          # may be infinite: a diverging run's gradient
+        dA = dA[:, None] if dA.ndim == 1 else dA
         _checks.same_shape(dA, last.A, "dA", "the network's output")
         return self._backward_from_z(last.activation.backward(last.Z, last.A, dA))
 
@@ -136,19 +140,46 @@ class MLP:
             dA = layer.backward_from_z(dZ, need_dX or layer is not first)
         return dA
 
+    def _check_loss(self, loss, X, y, name: str = "y"):
+        """Validated (loss, X, Y) for this network: the output fits the loss, the labels too."""
+        loss = _losses.get(loss)
+        last = self.layers[-1]
+        _losses.check_output(loss, last.activation.name, self.sizes[-1])
+        X = _checks.as_matrix(X, "X", columns=self.sizes[0])
+        Y = _losses.targets(loss, y, self.sizes[-1], name)
+        _checks.same_rows(X, Y, "X", name)
+        return loss, X, Y
+
+    def loss(self, X, y, loss: str = "bce") -> float:
+        """The data loss of the network's output on ``(X, y)`` (no dropout, no penalty).
+
+        For a fused pair (sigmoid with ``'bce'``, softmax with ``'cce'``) it is
+        computed from the output's logits, so it is exact where the
+        probabilities round to 0 or 1 (see :mod:`lecture_code.losses`).
+        """
+        loss, X, Y = self._check_loss(loss, X, y)
+        return self._loss(X, Y, loss)[0]
+
+    def _loss(self, X, Y, loss, training: bool = False):
+        """Unchecked: (data loss, output) of a forward pass."""
+        out = self._forward(X, training)
+        last = self.layers[-1]
+        if loss.fused_with == last.activation.name:
+            return loss.logit_kernel(last.Z, Y), out
+        return loss.kernel(out, Y), out
+
     def loss_and_grads(self, X, y, loss: str = "bce", *, penalty: str = "none",
                        lam: float = 0.0, training: bool = True) -> float:
         """Forward, loss, backward in one call; returns the objective data loss + lambda R(W).
 
         When the output activation and the loss fuse (sigmoid with ``'bce'``,
-        softmax with ``'cce'``), the gradient at the output's pre-activation
-        is computed directly as ``(a - y) / n``, which is exact and never
-        divides by a probability close to 0.
+        softmax with ``'cce'``), loss and gradient are computed from the
+        output's logits Z: the loss by log-sum-exp and the gradient directly
+        as ``(a - y) / n``, both exact and never dividing by a probability
+        close to 0. The labels must fit the loss (see :func:`lecture_code.losses.targets`)
+        and the output too (``'bce'`` needs a sigmoid output, ``'cce'`` a softmax).
         """
-        loss = _losses.get(loss)
-        X = _checks.as_matrix(X, "X", columns=self.sizes[0])
-        y = _checks.as_matrix(y, "y", columns=self.sizes[-1])
-        _checks.same_rows(X, y, "X", "y")
+        loss, X, y = self._check_loss(loss, X, y)
         penalty = _checks.choice(penalty, "penalty", regularization.PENALTIES)
         lam = _checks.positive(lam, "lam", allow_zero=True)
         data_loss = self._loss_and_grads(X, y, loss, penalty, lam, training)[0]
@@ -156,18 +187,17 @@ class MLP:
 
     def _loss_and_grads(self, X, y, loss, penalty="none", lam=0.0, training=True):
         """Unchecked: returns (data loss, output); the gradients include the penalty's."""
-        out = self._forward(X, training)
+        value, out = self._loss(X, y, loss, training)
         last = self.layers[-1]
         if loss.fused_with == last.activation.name:
-            denom = out.size if loss.name == "bce" else out.shape[0]
-            dZ = (out - y) / denom
+            dZ = loss.logit_grad(last.Z, y)
         else:
             dZ = last.activation.backward(last.Z, out, loss.kernel_grad(out, y))
         self._backward_from_z(dZ, need_dX=False)
         if penalty != "none" and lam > 0.0:
             for layer in self.layers:
-                layer.grads["W"] += regularization.penalty_grad(layer.params["W"], penalty, lam)
-        return loss.kernel(out, y), out
+                layer.grads["W"] += regularization._penalty_grad(layer.params["W"], penalty, lam)
+        return value, out
 
     def __repr__(self) -> str:
         hidden = self.layers[0].activation.name if len(self.layers) > 1 else "-"

@@ -20,10 +20,19 @@ __all__ = ["Optimizer", "SGD", "MomentumEMA", "Adagrad", "RMSprop", "Adadelta", 
            "NAMES", "make"]
 
 
+def _flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 class Optimizer:
     """Base class: keeps the parameters, the step count and per-parameter state."""
 
     def __init__(self, params: Sequence[np.ndarray], lr: float, weight_decay: float = 0.0):
+        if isinstance(params, np.ndarray) or not hasattr(params, "__iter__"):
+            raise ValueError(f"params must be a list of numpy arrays (e.g. model.parameters()), "
+                             f"got {type(params).__name__}")
         params = list(params)
         if not params:
             raise ValueError("params is empty; expected a list of numpy arrays to optimise")
@@ -41,12 +50,17 @@ class Optimizer:
 
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """Update every parameter in place from its gradient (same order and shapes)."""
+        if isinstance(grads, np.ndarray) or not hasattr(grads, "__len__"):
+            raise ValueError(f"grads must be a list of {len(self.params)} arrays (one per "
+                             f"parameter), got {type(grads).__name__}")
         if len(grads) != len(self.params):
             raise ValueError(f"grads must hold {len(self.params)} arrays, got {len(grads)}")
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            if not isinstance(g, np.ndarray) or g.shape != p.shape:
+                raise ValueError(f"grads[{i}] must have shape {p.shape} (a numpy array), "
+                                 f"got {getattr(g, 'shape', type(g).__name__)}")
         self.t += 1
         for i, (p, g) in enumerate(zip(self.params, grads)):
-            if g.shape != p.shape:
-                raise ValueError(f"grads[{i}] must have shape {p.shape}, got {g.shape}")
             if self.weight_decay:
                 g = g + self.weight_decay * p
             self._update(i, p, g)
@@ -68,6 +82,7 @@ class SGD(Optimizer):
         super().__init__(params, lr, weight_decay)
         self.momentum = _checks.in_range(momentum, "momentum", 0.0, 1.0)
         self.dampening = _checks.in_range(dampening, "dampening", 0.0, 1.0, closed_high=True)
+        _flag(nesterov, "nesterov")
         if nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("nesterov needs momentum > 0 and dampening = 0")
         self.nesterov = nesterov
@@ -139,7 +154,7 @@ class RMSprop(Optimizer):
         self.alpha = _checks.in_range(alpha, "alpha", 0.0, 1.0)
         self.eps = _checks.positive(eps, "eps")
         self.momentum = _checks.in_range(momentum, "momentum", 0.0, 1.0)
-        self.centered = centered
+        self.centered = _flag(centered, "centered")
         self.s, self.gavg, self.buf = self._zeros(), self._zeros(), self._zeros()
 
     def _update(self, i, p, g):
@@ -196,8 +211,9 @@ class Adam(Optimizer):
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0):
         super().__init__(params, lr, weight_decay)
-        if len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        if not isinstance(betas, (tuple, list, np.ndarray)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), such as (0.9, 0.999), "
+                             f"got {betas!r}")
         self.b1 = _checks.in_range(betas[0], "betas[0]", 0.0, 1.0)
         self.b2 = _checks.in_range(betas[1], "betas[1]", 0.0, 1.0)
         self.eps = _checks.positive(eps, "eps")

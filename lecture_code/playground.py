@@ -88,19 +88,19 @@ class Config:
     restart: int = 0
 
     def __post_init__(self):
-        _checks.choice(self.dataset, "dataset", DATASETS)
+        # names are compared case-insensitively and stored as compared: 'Circles' -> 'circles'
+        for knob, options in (("dataset", DATASETS), ("activation", ACTIVATIONS),
+                              ("loss", ("bce", "mse")), ("optimizer", optimizers.NAMES),
+                              ("penalty", regularization.PENALTIES)):
+            object.__setattr__(self, knob, _checks.choice(getattr(self, knob), knob, options))
         _checks.count(self.points, "points", minimum=10)
         _checks.positive(self.noise, "noise", allow_zero=True)
         _checks.in_range(self.test_fraction, "test_fraction", 0.05, 0.95, closed_high=True)
         _checks.count(self.hidden_layers, "hidden_layers", minimum=0)
         _checks.count(self.units, "units")
-        _checks.choice(self.activation, "activation", ACTIVATIONS)
-        _checks.choice(self.loss, "loss", ("bce", "mse"))
-        _checks.choice(self.optimizer, "optimizer", optimizers.NAMES)
         _checks.positive(self.lr, "lr")
         if self.batch_size is not None:
             _checks.count(self.batch_size, "batch_size")
-        _checks.choice(self.penalty, "penalty", regularization.PENALTIES)
         _checks.positive(self.lam, "lam", allow_zero=True)
         _checks.in_range(self.dropout, "dropout", 0.0, 1.0)
         _checks.count(self.epochs, "epochs")
@@ -167,7 +167,8 @@ class Result:
 
     def test_loss(self) -> float:
         """The data loss (no penalty) on the test set."""
-        return _losses.get(self.loss)(self.predict(self.X_test)[:, None], self.y_test[:, None])
+        with one_blas_thread():     # from the logits for 'bce', as training measures it
+            return self.model.loss(self.X_test, self.y_test[:, None], self.loss)
 
     def accuracy(self, test: bool = True) -> float:
         """Fraction of test (or training) points on the right side of P = 0.5."""
@@ -265,10 +266,10 @@ def held_out_curve(model: MLP, weights, X, y, loss: str):
             d_in, d_out = layer.shape
             Wb = w[:, offset:offset + (d_in + 1) * d_out].reshape(-1, d_in + 1, d_out)
             A1 = np.concatenate([A, np.ones(A.shape[:-1] + (1,))], axis=-1)    # [A, 1]
-            A, offset = layer.activation.forward(A1 @ Wb), offset + (d_in + 1) * d_out
-        if loss == "bce":
-            p = np.clip(A, _losses.EPS, 1.0 - _losses.EPS)
-            losses.append(-(Y * np.log(p) + (1.0 - Y) * np.log1p(-p)).mean(axis=(1, 2)))
+            Z = A1 @ Wb
+            A, offset = layer.activation.forward(Z), offset + (d_in + 1) * d_out
+        if loss == "bce":       # from the logits Z, as training computes it
+            losses.append(np.array([_losses._bce_logits(z, Y) for z in Z]))
         else:
             losses.append(((A - Y) ** 2).mean(axis=(1, 2)))
         right.append(((A >= 0.5) == (Y >= 0.5)).mean(axis=(1, 2)))

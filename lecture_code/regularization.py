@@ -25,10 +25,24 @@ __all__ = ["PENALTIES", "penalty", "penalty_grad", "Dropout"]
 PENALTIES = ("none", "l1", "l2")
 
 
+def _weights(weights) -> list[np.ndarray]:
+    if isinstance(weights, np.ndarray):
+        return [_checks.as_array(weights, "weights", allow_empty=True)]
+    if isinstance(weights, (str, bytes)) or not hasattr(weights, "__iter__"):
+        raise _checks.NotNumbers(f"weights must be a list of weight arrays, got "
+                                 f"{type(weights).__name__}")
+    return [_checks.as_array(W, f"weights[{i}]", allow_empty=True)
+            for i, W in enumerate(weights)]
+
+
 def penalty(weights: Sequence[np.ndarray], kind: str, lam: float) -> float:
-    """``lambda R(W)`` summed over the weight matrices: ``R = sum |w|`` (L1) or ``sum w^2`` (L2)."""
+    """``lambda R(W)`` summed over the weight matrices: ``R = sum |w|`` (L1) or ``sum w^2`` (L2).
+
+    ``weights`` is a list of arrays (``model.weights``) or one array.
+    """
     kind = _checks.choice(kind, "penalty", PENALTIES)
     lam = _checks.positive(lam, "lam", allow_zero=True)
+    weights = _weights(weights)
     if kind == "none" or lam == 0.0:
         return 0.0
     if kind == "l1":
@@ -37,7 +51,13 @@ def penalty(weights: Sequence[np.ndarray], kind: str, lam: float) -> float:
 
 
 def penalty_grad(W: np.ndarray, kind: str, lam: float) -> np.ndarray:
-    """Gradient of lambda R with respect to one weight matrix W."""
+    """Gradient of lambda R with respect to one weight matrix W: lambda sign(W) or 2 lambda W."""
+    kind = _checks.choice(kind, "penalty", PENALTIES)
+    lam = _checks.positive(lam, "lam", allow_zero=True)
+    return _penalty_grad(_checks.as_array(W, "W", allow_empty=True), kind, lam)
+
+
+def _penalty_grad(W: np.ndarray, kind: str, lam: float) -> np.ndarray:
     if kind == "l1":
         return lam * np.sign(W)
     if kind == "l2":
@@ -64,6 +84,7 @@ class Dropout:
 
     def forward(self, A: np.ndarray, training: bool = True) -> np.ndarray:
         """Return ``A * mask`` in training (mask entries 0 or 1/(1-p)), ``A`` otherwise."""
+        A = _checks.numbers(A, "A")
         if not training or self.p == 0.0:
             self.mask = None
             return A
@@ -71,8 +92,16 @@ class Dropout:
         return A * self.mask
 
     def backward(self, dA: np.ndarray) -> np.ndarray:
-        """Route the gradient through the units that were kept, with the same scale."""
-        return dA if self.mask is None else dA * self.mask
+        """Route the gradient through the units that were kept, with the same scale.
+
+        A dropped unit passes exactly 0, even when ``dA`` is infinite there.
+        """
+        if self.mask is None:
+            return dA
+        dA = _checks.numbers(dA, "dA")
+        _checks.same_shape(dA, self.mask, "dA", "the forward pass's A")
+        with np.errstate(invalid="ignore"):      # inf * 0 at a dropped unit, replaced by 0
+            return np.where(self.mask == 0.0, 0.0, dA * self.mask)
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"

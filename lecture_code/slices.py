@@ -68,6 +68,6 @@ def loss_slice(model: MLP, X, y, directions, coefs, *, loss: str = "bce", origin
     values = np.empty(len(C))
     for i, c in enumerate(C):
         flat[:] = origin + c @ D
-        values[i] = loss_fn.kernel(model._forward(X), Y)
+        values[i] = model._loss(X, Y, loss_fn)[0]
     flat[:] = saved
     return values

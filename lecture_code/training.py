@@ -46,8 +46,33 @@ class History:
         return len(self.train_loss)
 
 
-def accuracy(output: np.ndarray, y: np.ndarray) -> float:
-    """Fraction classified correctly: threshold 0.5 for one output, argmax for several."""
+def accuracy(output, y) -> float:
+    """Fraction classified correctly: threshold 0.5 for one output, argmax for several.
+
+    Parameters
+    ----------
+    output : array, shape (n, k)
+        Network outputs (probabilities); a 1-D array is one output per row.
+    y : array
+        Labels 0/1 ``(n,)`` or ``(n, 1)`` for one output; one-hot rows ``(n, k)``
+        or class indices ``(n,)`` for several.
+    """
+    output = _checks.as_matrix(output, "output")
+    k = output.shape[1]
+    if k > 1 and np.ndim(y) == 1:
+        Y = _losses.targets("cce", y, k, "y")
+    else:
+        Y = _checks.as_matrix(y, "y", columns=k)
+        if not np.all((Y == 0) | (Y == 1)):
+            raise ValueError("y must hold class labels: 0 or 1 for one output, one-hot rows "
+                             "(or class indices) for several")
+        if k > 1 and not np.all(Y.sum(axis=1) == 1):
+            raise ValueError("y must hold one-hot rows (a single 1 per row) for several outputs")
+    _checks.same_rows(output, Y, "output", "y")
+    return _accuracy(output, Y)
+
+
+def _accuracy(output: np.ndarray, y: np.ndarray) -> float:
     if output.shape[1] == 1:
         right = (output >= 0.5) == (y >= 0.5)
     else:
@@ -55,16 +80,25 @@ def accuracy(output: np.ndarray, y: np.ndarray) -> float:
     return np.count_nonzero(right) / right.size    # counting is ~4x faster than np.mean here
 
 
-def _targets(y, model: MLP, name: str) -> np.ndarray:
-    """Targets as an (n, d_out) matrix; integer class labels become one-hot for softmax."""
+def _targets(y, model: MLP, loss, name: str) -> np.ndarray:
+    """Targets as an (n, d_out) matrix fitting the loss (see :func:`lecture_code.losses.targets`);
+    integer class labels become one-hot for a softmax output."""
     k = model.sizes[-1]
-    y = np.asarray(y)
-    if k > 1 and y.ndim == 1:
-        labels = _checks.as_array(y, name, ndim=1)
-        if np.any(labels != np.round(labels)) or labels.min() < 0 or labels.max() >= k:
-            raise ValueError(f"{name} must hold class labels 0..{k - 1} (or one-hot rows)")
-        return np.eye(k)[labels.astype(int)]
-    return _checks.as_matrix(y, name, columns=k)
+    if loss.name != "cce" and k > 1 and np.ndim(y) == 1:   # labels for a softmax, other losses
+        return _losses.targets("cce", y, k, name)
+    return _losses.targets(loss, y, k, name)
+
+
+def _own_optimizer(opt, model: MLP) -> list[np.ndarray]:
+    """The gradients matching ``opt``'s parameters, which must be ``model``'s own."""
+    if len(opt.params) == 1 and opt.params[0] is model.flat_params:
+        return [model.flat_grads]
+    params = model.parameters()
+    if len(opt.params) != len(params) or any(a is not b for a, b in zip(opt.params, params)):
+        raise ValueError("optimizer must update this model's parameters: build it with "
+                         "model.parameters() (or pass the optimizer's name instead); "
+                         "it holds other arrays, and training would change nothing here")
+    return model.gradients()
 
 
 def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | None = None,
@@ -80,11 +114,14 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         The network to train (its parameters are updated in place).
     X, y : array
         Training inputs ``(n, d_in)`` and targets ``(n, d_out)``; for a softmax
-        output ``y`` may be integer labels ``(n,)``.
+        output ``y`` may be integer labels ``(n,)``. Labels must fit the loss
+        (in [0, 1] for ``'bce'``, distributions or class indices for ``'cce'``).
     loss : str
-        ``'bce'``, ``'cce'``, ``'mse'`` or ``'mae'``.
+        ``'bce'`` (needs a sigmoid output), ``'cce'`` (a softmax output), ``'mse'``
+        or ``'mae'``. The recorded cross-entropies are computed from the logits.
     optimizer : str or Optimizer
-        A name from :data:`lecture_code.optimizers.NAMES` or a ready optimizer.
+        A name from :data:`lecture_code.optimizers.NAMES` or a ready optimizer built
+        on ``model.parameters()`` (or ``[model.flat_params]``).
     lr : float, optional
         Learning rate (default: torch's default for the optimizer).
     epochs : int
@@ -118,14 +155,17 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
     loss_fn = _losses.get(loss)
+    _losses.check_output(loss_fn, model.layers[-1].activation.name, model.sizes[-1])
     X = _checks.as_matrix(X, "X", columns=model.sizes[0])
-    Y = _targets(y, model, "y")
+    Y = _targets(y, model, loss_fn, "y")
     _checks.same_rows(X, Y, "X", "y")
     has_val = X_val is not None
     if has_val:
         X_val = _checks.as_matrix(X_val, "X_val", columns=model.sizes[0])
-        Y_val = _targets(y_val, model, "y_val")
+        Y_val = _targets(y_val, model, loss_fn, "y_val")
         _checks.same_rows(X_val, Y_val, "X_val", "y_val")
+    elif y_val is not None:
+        raise ValueError("y_val was given without X_val: pass both, or neither")
     if patience is not None:
         if not has_val:
             raise ValueError("patience (early stopping) needs a validation set: pass X_val, y_val")
@@ -139,7 +179,10 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     if on_epoch is not None and not callable(on_epoch):
         raise ValueError(f"on_epoch must be a function of the epoch, got {on_epoch!r}")
     if isinstance(optimizer, _optimizers.Optimizer):
-        opt, grads = optimizer, model.gradients()
+        if lr is not None or optimizer_options:
+            raise ValueError("lr and optimizer options belong to the optimizer's constructor "
+                             "when a ready optimizer is passed")
+        opt, grads = optimizer, _own_optimizer(optimizer, model)
     else:   # one flat vector: the same update, in one vectorised step
         opt = _optimizers.make(optimizer, [model.flat_params], lr, **optimizer_options)
         grads = [model.flat_grads]
@@ -163,7 +206,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
                 rows = Xb.shape[0]
                 total += value * rows
                 if classify:
-                    correct += accuracy(out, Yb) * rows
+                    correct += _accuracy(out, Yb) * rows
                 if fused:
                     fused.step()
                 else:
@@ -178,10 +221,10 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
             if on_epoch is not None:
                 on_epoch(hist.epochs - 1)
             if has_val:
-                out = model._forward(X_val)
-                hist.val_loss.append(loss_fn.kernel(out, Y_val))
+                value, out = model._loss(X_val, Y_val, loss_fn)
+                hist.val_loss.append(value)
                 if classify:
-                    hist.val_acc.append(accuracy(out, Y_val))
+                    hist.val_acc.append(_accuracy(out, Y_val))
                 if hist.val_loss[-1] < best:
                     best, hist.best_epoch, waited = hist.val_loss[-1], hist.epochs - 1, 0
                     if patience is not None:

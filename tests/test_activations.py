@@ -152,3 +152,93 @@ def test_tanh_is_odd(x):
 @given(reals)
 def test_relu_splits_x_into_positive_and_negative_parts(x):
     assert activations.relu(x) - activations.relu(-x) == x
+
+
+# -- the edges: large |z|, infinite upstream gradients (issue 13) ---------------------------
+import mpmath as mp  # noqa: E402  (installed with torch)
+
+mp.mp.dps = 60
+LARGE = np.array([-700.0, -300.0, -40.0, -30.0, -20.0, -5.0, 5.0, 20.0, 30.0, 40.0, 300.0, 700.0])
+EXACT = {    # g'(z) in 60-digit arithmetic
+    "sigmoid": lambda z: mp.exp(-z) / (1 + mp.exp(-z)) ** 2,
+    "tanh": lambda z: 1 / mp.cosh(z) ** 2,
+    "elu": lambda z: mp.mpf(1) if z > 0 else mp.exp(z),
+    "relu": lambda z: mp.mpf(1) if z > 0 else mp.mpf(0),
+    "linear": lambda z: mp.mpf(1),
+}
+
+
+def exact(name, z):
+    return np.array([float(EXACT[name](mp.mpf(v))) for v in z])
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_derivative_and_backward_are_exact_at_large_z(name):
+    act, want = activations.get(name), exact(name, LARGE)
+    # a few ulps: the formulas have no cancellation (sigma(z) sigma(-z), 4e/(1+e)^2, alpha e^z)
+    np.testing.assert_allclose(act.derivative(LARGE), want, rtol=1e-15, atol=0)
+    da = np.full(LARGE.shape, 3.0)
+    np.testing.assert_allclose(act.backward(LARGE, act.forward(LARGE), da), 3.0 * want,
+                               rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_backward_at_large_z_is_never_less_accurate_than_torch(name):
+    """Where torch's formula is exact we agree with it; where it cancels we are closer."""
+    act, want = activations.get(name), exact(name, LARGE)
+    zt = torch.tensor(LARGE, requires_grad=True)
+    TORCH[name](zt).backward(torch.ones(LARGE.shape, dtype=torch.float64))
+    ours = act.backward(LARGE, act.forward(LARGE), np.ones(LARGE.shape))
+    theirs = zt.grad.numpy()
+    ours_error, theirs_error = np.abs(ours - want), np.abs(theirs - want)
+    assert np.all(ours_error <= theirs_error + 1e-15 * want)
+    if name in ("relu", "elu", "linear"):          # torch computes these without cancellation
+        np.testing.assert_allclose(ours, theirs, rtol=1e-15, atol=0)
+
+
+def test_reproduction_elu_backward_does_not_cancel():
+    z = np.array([-20.0, -30.0, -40.0])
+    got = activations.get("elu").backward(z, activations.elu(z), np.ones(3))
+    # a + alpha gave 2.0611535811e-09, 9.359e-14 and 0.0
+    np.testing.assert_allclose(got, [2.0611536224385579e-09, 9.3576229688401746e-14,
+                                     4.2483542552915889e-18], rtol=1e-15)
+
+
+def test_reproduction_relu_passes_no_gradient_at_inactive_units_even_an_infinite_one():
+    z, da = np.array([-1.0, 0.0, 2.0]), np.array([np.inf, -np.inf, np.inf])
+    np.testing.assert_array_equal(activations.get("relu").backward(z, activations.relu(z), da),
+                                  [0.0, 0.0, np.inf])
+    zt = torch.tensor(z, requires_grad=True)
+    torch.relu(zt).backward(torch.tensor(da))
+    np.testing.assert_array_equal(zt.grad.numpy(), [0.0, 0.0, np.inf])       # torch agrees
+    for name in ("sigmoid", "tanh", "elu", "step"):     # derivative underflowed to 0: 0, not NaN
+        act = activations.get(name)
+        z = np.array([-800.0, 800.0]) if name != "elu" else np.array([-800.0, -900.0])
+        out = act.backward(z, act.forward(z), np.full(2, np.inf))
+        assert not np.isnan(out).any(), name
+
+
+def test_softmax_backward_is_exact_when_one_class_dominates():
+    z = np.array([[0.0, -40.0, -45.0], [30.0, 0.0, 29.0]])
+    a, da = activations.softmax(z), np.array([[1.0, 0.0, 2.0], [-1.0, 0.5, 3.0]])
+    want = []
+    for row, d in zip(z, da):
+        e = [mp.exp(mp.mpf(v)) for v in row]
+        p = [v / sum(e) for v in e]
+        dot = sum(pi * di for pi, di in zip(p, d))
+        want.append([float(pi * (di - dot)) for pi, di in zip(p, d)])
+    # a_i (da_i - sum a_j da_j) subtracts nearly equal numbers at the dominant class
+    np.testing.assert_allclose(activations.softmax_backward(a, da), want, rtol=1e-14, atol=0)
+    assert np.isfinite(activations.softmax_backward(np.array([[1.0, 0.0]]),
+                                                    np.array([[np.inf, np.inf]]))).all()
+
+
+@pytest.mark.parametrize("fn", [activations.sigmoid, activations.relu, activations.tanh,
+                                activations.elu, activations.softmax, activations.step,
+                                activations.sigmoid_prime, activations.linear])
+def test_activations_refuse_what_is_not_numbers(fn):
+    for bad in (None, "abc", [[1.0], [1.0, 2.0]], 1j):      # sigmoid(None) was NaN
+        with pytest.raises(TypeError, match="z must be an array of numbers"):
+            fn(bad)
+    with pytest.raises(ValueError, match="alpha must be a number > 0"):
+        activations.elu(1.0, alpha=-1.0)

@@ -15,9 +15,9 @@ from lecture_code.network import MLP
 from lecture_code.training import train
 
 # Both sides do the same float64 arithmetic, grouped a little differently (torch's
-# BCELoss backward through the sigmoid vs lecture_code's fused (a - y) / n): a few ulps per
-# step, which Adam's division by sqrt(v) amplifies as the loss nears 0: the largest gap here
-# is 1.5e-13 (relu-bce-adam-full, epoch 300); 1e-10 is the tolerance the chapter states.
+# autograd through log-sigmoid and log-softmax vs lecture_code's fused gradients): a few ulps
+# per step, which Adam's division by sqrt(v) amplifies as the loss nears 0: the largest gap
+# here is 1.5e-13 (relu-bce-adam-full, epoch 300); 1e-10 is the tolerance the chapter states.
 TOL = 1e-10
 
 
@@ -285,3 +285,75 @@ def test_comparison_panel_shows_a_plain_message_for_data_it_cannot_train_on():
     panel = bridge.comparison_panel(X, np.zeros(7), epochs=5)          # 10 rows, 7 labels
     png, message = panel.render()
     assert png is None and "rows" in message
+
+
+# -- saturated outputs (issue 13) ---------------------------------------------------------------
+def saturating_run(epochs):
+    """Chapter 9's panel network on the moons, RMSProp at lr 1: the outputs saturate at once."""
+    X, y = datasets.moons(100, rng=np.random.default_rng(0), noise=0.2)
+    model = MLP([2, 8, 8, 1], "tanh", "sigmoid", rng=np.random.default_rng(0))
+    net = bridge.to_torch(model)
+    hist = train(model, X, y, loss="bce", optimizer="rmsprop", lr=1.0, epochs=epochs,
+                 rng=np.random.default_rng(0))
+    theirs = bridge.train_torch(net, X, y, loss="bce", optimizer="rmsprop", lr=1.0,
+                                epochs=epochs)
+    return X, y, model, net, hist, theirs
+
+
+def test_reproduction_the_losses_agree_where_the_outputs_saturate():
+    X, y, model, net, hist, theirs = saturating_run(3)
+    # the outputs are far beyond the point (|z| > 36.7) where sigmoid(z) rounds to 0 or 1 ...
+    assert np.max(np.abs(model.layers[-1].Z)) > 45
+    # ... where a clipped probability-space loss (the package's 1e-12, torch's BCELoss at
+    # log >= -100) made 4.7 of one and 13.4 of the other
+    np.testing.assert_allclose(theirs, hist.train_loss, rtol=1e-13, atol=0)
+
+
+def test_the_bridge_loss_and_its_gradient_equal_lecture_code_at_saturation():
+    X, y, model, _, hist, _ = saturating_run(2)
+    net = bridge.to_torch(model)                      # the very same (saturated) weights
+    Y, body, loss_fn = bridge._torch_loss("bce", y, net)
+    value = loss_fn(body(torch.from_numpy(X)), Y)
+    value.backward()
+    ours = model.loss_and_grads(X, y, "bce", training=False)
+    assert value.item() == pytest.approx(ours, rel=1e-15)
+    logits = body(torch.from_numpy(X)).detach()
+    assert value.item() == pytest.approx(torch.nn.functional.binary_cross_entropy_with_logits(
+        logits, Y).item(), rel=1e-14)
+    linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+    theirs = np.concatenate([g for m in linears
+                             for g in (m.weight.grad.numpy().T.ravel(), m.bias.grad.numpy())])
+    # torch's tanh backward, 1 - a^2, cancels at the saturated hidden units: entries far
+    # below the largest differ there by the rounding of numbers of the largest's size
+    np.testing.assert_allclose(theirs, model.flat_grads, rtol=1e-12,
+                               atol=1e-15 * np.max(np.abs(model.flat_grads)))
+
+
+def test_train_torch_needs_the_final_sigmoid_or_softmax_to_take_the_logits():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(5, 2)), np.array([0.0, 1.0, 1.0, 0.0, 1.0])
+    body = bridge.to_torch(MLP([2, 3, 1], "tanh", "sigmoid", rng=rng))[:-1]
+    with pytest.raises(ValueError, match="net must end in nn.Sigmoid for loss 'bce'"):
+        bridge.train_torch(body, X, y, loss="bce", epochs=1)
+    with pytest.raises(ValueError, match=r"y must hold labels in \[0, 1\] for 'bce'"):
+        bridge.train_torch(bridge.to_torch(MLP([2, 1], rng=rng)), X, 2 * y, loss="bce", epochs=1)
+
+
+def test_comparison_panel_holds_torch_to_one_thread_while_it_renders(monkeypatch):
+    seen = []
+    real = bridge.train_torch
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bridge, "train_torch", spy)
+    X, y = datasets.moons(30, rng=np.random.default_rng(0), noise=0.2)
+    panel = bridge.comparison_panel(X, y, epochs=3)
+    torch.set_num_threads(2)
+    try:
+        png, message = panel.render()
+        assert message is None and seen == [1]
+        assert torch.get_num_threads() == 2              # restored afterwards
+    finally:
+        torch.set_num_threads(1)

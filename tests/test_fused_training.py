@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lecture_code import fused_training, optimizers, training
+from lecture_code import fused_training, losses, optimizers, training
 from lecture_code.network import MLP
 
 TOL = 1e-12
@@ -165,6 +165,43 @@ def test_a_diverging_run_diverges_both_ways():
                               rng=np.random.default_rng(1), fused=fused)
         flags.append((hist.diverged, hist.epochs))
     assert flags[0] == flags[1] and flags[0][0]
+
+
+def test_saturated_outputs_give_the_same_exact_losses_both_ways():
+    """Outputs pushed far into saturation: both paths report the loss from the logits
+    (far above the 27.6 that clipping probabilities at 1e-12 would cap it at)."""
+    for loss, out, k in (("bce", "sigmoid", 1), ("cce", "softmax", 3)):
+        X, y = data((loss, out))
+        runs = []
+        for fused in (False, True):
+            model = MLP([3, 8, k], "tanh", out, rng=np.random.default_rng(3))
+            model.layers[-1].params["W"] *= 200.0          # logits of order 1e3
+            hist = training.train(model, X, y, loss=loss, optimizer="sgd", lr=1e-6, epochs=3,
+                                  rng=np.random.default_rng(4), fused=fused)
+            runs.append((model.flat_params.copy(), hist.train_loss))
+        assert runs[0][1][0] > 40.0
+        np.testing.assert_allclose(runs[1][0], runs[0][0], rtol=1e-12, atol=0)
+        np.testing.assert_allclose(runs[1][1], runs[0][1], rtol=1e-12, atol=0)
+
+
+def test_an_infinite_gradient_stops_at_inactive_relu_units_in_the_fused_step():
+    """inf * 0 would be NaN: an inactive ReLU passes exactly 0, as the readable backward does."""
+    model = MLP([2, 3, 1], "relu", "linear", rng=np.random.default_rng(0))
+    model.layers[0].params["W"][:] = [[1.0, -1.0, 1.0], [0.0, 0.0, 0.0]]
+    model.layers[0].params["b"][:] = 0.0
+    model.layers[1].params["W"][:] = [[1e308], [1e308], [0.5]]
+    X, Y = np.array([[1.0, 0.0]]), np.array([[-1e308]])
+    loss = losses.get("mse")
+    step = fused_training.FusedStep(model, loss, "none", 0.0,
+                                    optimizers.SGD([model.flat_params], lr=0.1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        step.loss_and_grads(X, Y)
+        fused = [g.copy() for g in model.gradients()]
+        model._loss_and_grads(X, Y, loss)
+        readable = [g.copy() for g in model.gradients()]
+    assert not np.isnan(fused[0][:, 1]).any()                 # unit 2 is inactive (z = -1)
+    for f, r in zip(fused, readable):
+        np.testing.assert_array_equal(f, r)
 
 
 def test_the_comparison_catches_a_wrong_fused_formula(monkeypatch):

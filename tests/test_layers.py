@@ -119,3 +119,11 @@ def test_bad_passes_name_the_argument():
     layer.forward(np.ones((4, 2)))
     with pytest.raises(ValueError, match="dA and the layer's output must have the same shape"):
         layer.backward(np.ones((5, 3)))
+
+
+@pytest.mark.parametrize("d_in, d_out, name", [(0, 3, "d_in"), (2, 0, "d_out"), (2.5, 3, "d_in"),
+                                               (True, 3, "d_in")])
+def test_reproduction_init_weights_names_a_bad_size(d_in, d_out, name):
+    for init in layers.INITS:                  # init_weights(0, ...) was a ZeroDivisionError
+        with pytest.raises(ValueError, match=f"{name} must be a whole number >= 1"):
+            layers.init_weights(d_in, d_out, init, np.random.default_rng(0))

@@ -79,9 +79,8 @@ def test_losses_average_over_all_entries():
 
 
 def test_cross_entropies_are_finite_at_certain_wrong_predictions():
-    # 1 - EPS rounds in float64 (by ~1e-16, i.e. 1e-4 of EPS), hence rel=1e-5 not tighter
-    assert losses.binary_cross_entropy([[0.0], [1.0]], [[1.0], [0.0]]) == pytest.approx(
-        -np.log(losses.EPS), rel=1e-5)
+    # each log is floored at log(TINY), exactly: no rounding of 1 - EPS any more
+    assert losses.binary_cross_entropy([[0.0], [1.0]], [[1.0], [0.0]]) == -np.log(losses.TINY)
     assert np.isfinite(losses.categorical_cross_entropy_grad([[0.0, 1.0]], [[1.0, 0.0]])).all()
 
 
@@ -139,3 +138,142 @@ def test_bce_is_minimised_at_p_equal_y(y, p):
     assert (losses.binary_cross_entropy([[p]], [[y]])
             >= losses.binary_cross_entropy([[y]], [[y]]) - 1e-15)
     assert losses.binary_cross_entropy_grad([[y]], [[y]])[0, 0] == 0.0
+
+
+# -- exact at the edges (issue 13) ----------------------------------------------------------
+import mpmath as mp   # noqa: E402  (installed with torch)
+mp.mp.dps = 50
+
+
+def exact_bce_logits(z, y):
+    """y softplus(-z) + (1 - y) softplus(z), in 50-digit arithmetic."""
+    z, y = mp.mpf(z), mp.mpf(y)
+    return y * mp.log1p(mp.exp(-z)) + (1 - y) * mp.log1p(mp.exp(z))
+
+
+def exact_log_softmax(row):
+    row = [mp.mpf(v) for v in row]
+    lse = mp.log(sum(mp.exp(v) for v in row))
+    return [v - lse for v in row]
+
+
+def test_probability_cross_entropy_is_exact_down_to_the_smallest_normal_double():
+    # the reproduction: clipped at 1e-12, this was 27.63
+    assert losses.binary_cross_entropy([[1e-20]], [[1.0]]) == pytest.approx(
+        float(-mp.log(mp.mpf(1e-20))), rel=1e-15)
+    for p in (1e-12, 1e-100, 1e-300, losses.TINY):
+        assert losses.binary_cross_entropy([[p]], [[1.0]]) == float(-mp.log(mp.mpf(p)))
+        assert losses.binary_cross_entropy([[p]], [[0.0]]) == pytest.approx(p, rel=1e-15)
+        assert losses.categorical_cross_entropy([[p, 1 - p]], [[1.0, 0.0]]) == \
+            float(-mp.log(mp.mpf(p)))
+    one_below = np.nextafter(1.0, 0.0)
+    assert losses.binary_cross_entropy([[one_below]], [[0.0]]) == pytest.approx(
+        float(-mp.log(1 - mp.mpf(one_below))), rel=1e-15)
+
+
+def test_the_remaining_clamp_floors_each_log_at_log_tiny():
+    floor = -np.log(losses.TINY)                     # 708.396...
+    for p, y in ((0.0, 1.0), (5e-324, 1.0), (1.0, 0.0)):
+        assert losses.binary_cross_entropy([[p]], [[y]]) == floor
+    assert losses.binary_cross_entropy([[0.0]], [[0.0]]) == 0.0          # 0 log 0 = 0, no NaN
+    assert losses.categorical_cross_entropy([[0.0, 1.0]], [[1.0, 0.0]]) == floor
+    assert np.isfinite(losses.binary_cross_entropy_grad([[0.0]], [[1.0]])).all()
+
+
+@pytest.mark.parametrize("z", [-800.0, -50.0, -20.0, -1.0, 0.0, 3.0, 20.0, 50.0, 800.0])
+@pytest.mark.parametrize("y", [0.0, 1.0, 0.3])
+def test_bce_with_logits_is_exact_and_equals_torch(z, y):
+    ours = losses.binary_cross_entropy_with_logits([[z]], [[y]])
+    assert ours == pytest.approx(float(exact_bce_logits(z, y)), rel=2e-16, abs=0)
+    theirs = F.binary_cross_entropy_with_logits(torch.tensor([[z]], dtype=torch.float64),
+                                                torch.tensor([[y]], dtype=torch.float64))
+    # torch adds and subtracts terms of size |z| and takes log(1 + e^-50) = log(1.0) = 0 where
+    # the exact loss is 1.9e-22: equal to the rounding of numbers of size 1 + |z|
+    assert ours == pytest.approx(theirs.item(), rel=1e-15, abs=2.3e-16 * (1 + abs(z)))
+    # the gradient (sigma(z) - y) / n is exact too for 0/1 labels: no cancellation at
+    # z = 50, y = 1; for a soft label it is a difference of two terms of size ~1
+    exact = (1 - y) / (1 + mp.exp(-z)) - y / (1 + mp.exp(z))
+    assert losses.binary_cross_entropy_with_logits_grad([[z]], [[y]])[0, 0] == pytest.approx(
+        float(exact), rel=1e-15, abs=0 if y in (0.0, 1.0) else 1e-16)
+
+
+def test_reproduction_sigmoid_output_at_minus_50_on_a_positive_example_costs_50():
+    assert losses.binary_cross_entropy_with_logits([[-50.0]], [[1.0]]) == 50.0
+    assert losses.categorical_cross_entropy_with_logits([[0.0, -800.0]], [[0.0, 1.0]]) == 800.0
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 300.0])
+def test_cce_with_logits_is_exact_and_equals_torch(scale):
+    rng = np.random.default_rng(int(scale))
+    z = scale * rng.normal(size=(6, 4))
+    labels = rng.integers(0, 4, size=6)
+    Y = np.eye(4)[labels]
+    exact = [exact_log_softmax(row) for row in z]
+    want = -sum(exact[i][c] for i, c in enumerate(labels)) / 6
+    assert losses.categorical_cross_entropy_with_logits(z, labels) == pytest.approx(
+        float(want), rel=1e-15)
+    assert losses.categorical_cross_entropy_with_logits(z, Y) == \
+        losses.categorical_cross_entropy_with_logits(z, labels)
+    theirs = F.cross_entropy(torch.tensor(z), torch.tensor(labels))
+    assert losses.categorical_cross_entropy_with_logits(z, Y) == pytest.approx(theirs.item(),
+                                                                               rel=1e-14)
+    grad = losses.categorical_cross_entropy_with_logits_grad(z, Y)
+    exact_grad = np.array([[float((mp.exp(v) - Y[i, j]) / 6) for j, v in enumerate(row)]
+                           for i, row in enumerate(exact)])
+    # p = e^{z_j - m}: exp turns the rounding of z_j - m (eps |z_j - m| / 2) into that
+    # relative error of p, so the bound grows with the spread of the logits
+    spread = np.max(z.max(axis=1, keepdims=True) - z)
+    np.testing.assert_allclose(grad, exact_grad, rtol=4e-16 * (1 + spread), atol=0)
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy_with_logits",
+                                  "categorical_cross_entropy_with_logits"])
+def test_logit_gradients_match_central_differences_and_torch(name):
+    rng = np.random.default_rng(5)
+    z = rng.normal(size=(4, 3))
+    y = (rng.integers(0, 2, size=(4, 3)).astype(float) if name.startswith("binary")
+         else np.eye(3)[rng.integers(0, 3, size=4)])
+    value, grad = getattr(losses, name), getattr(losses, name + "_grad")
+    numeric = numerical_gradient(lambda v: value(v, y), z.copy(), 1e-6)
+    np.testing.assert_allclose(grad(z, y), numeric, rtol=0, atol=1e-9)
+    zt = torch.tensor(z, requires_grad=True)
+    fn = F.binary_cross_entropy_with_logits if name.startswith("binary") else F.cross_entropy
+    fn(zt, torch.tensor(y)).backward()
+    np.testing.assert_allclose(grad(z, y), zt.grad.numpy(), rtol=1e-13, atol=1e-17)
+
+
+def test_labels_must_fit_the_loss():
+    with pytest.raises(ValueError, match=r"y_true must hold labels in \[0, 1\] for 'bce'"):
+        losses.binary_cross_entropy([[0.9]], [[2.0]])         # was a negative loss
+    with pytest.raises(ValueError, match="y_true must hold labels in"):
+        losses.binary_cross_entropy_with_logits([[0.9]], [[-1.0]])
+    with pytest.raises(ValueError, match="y_true rows must be distributions for 'cce'"):
+        losses.categorical_cross_entropy([[0.5, 0.5]], [[1.0, 1.0]])
+    with pytest.raises(ValueError, match="y_true rows must be distributions"):
+        losses.categorical_cross_entropy_with_logits([[0.5, 0.5]], [[1.5, -0.5]])
+    with pytest.raises(ValueError, match="class labels 0..1"):
+        losses.categorical_cross_entropy([[0.5, 0.5]], [2])
+    soft = np.array([[0.25, 0.75]])
+    assert losses.categorical_cross_entropy(soft, soft) == pytest.approx(
+        -(0.25 * np.log(0.25) + 0.75 * np.log(0.75)), rel=1e-15)
+    assert losses.categorical_cross_entropy([[0.2, 0.8]], [1]) == \
+        losses.categorical_cross_entropy([[0.2, 0.8]], [[0.0, 1.0]])
+
+
+def test_output_must_fit_the_loss():
+    losses.check_output("bce", "sigmoid", 1)
+    losses.check_output("CCE", "softmax", 3)
+    losses.check_output("mse", "linear", 1)
+    with pytest.raises(ValueError, match="loss 'bce' needs a sigmoid output layer"):
+        losses.check_output("bce", "linear", 1)
+    with pytest.raises(ValueError, match="loss 'cce' needs a softmax output layer"):
+        losses.check_output("cce", "sigmoid", 1)
+    with pytest.raises(ValueError, match="at least two output units"):
+        losses.check_output("cce", "softmax", 1)
+
+
+def test_names_are_case_insensitive_aliases_included():
+    assert losses.get("Binary_Cross_Entropy").name == "bce"
+    assert losses.get("BCE").name == "bce"
+    with pytest.raises(TypeError, match="loss must be a name"):
+        losses.get(3)

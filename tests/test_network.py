@@ -212,3 +212,67 @@ def test_bad_backward_and_set_parameters_name_the_argument():
         model.set_parameters([np.ones((3, 4))])
     with pytest.raises(ValueError, match=r"values\[0\] and the parameter must have the same shape"):
         model.set_parameters([np.ones((4, 3)), np.ones(4), np.ones((4, 1)), np.ones(1)])
+
+
+# -- the edges (issue 13) ---------------------------------------------------------------------
+def test_reproduction_a_saturated_sigmoid_output_reports_its_true_loss():
+    model = MLP([1, 1], output="sigmoid", rng=np.random.default_rng(0))
+    model.set_parameters([np.array([[-50.0]]), np.array([0.0])])   # z = -50 on a positive
+    X, y = np.array([[1.0]]), np.array([[1.0]])
+    assert model.loss_and_grads(X, y, "bce") == 50.0               # was 27.63 (the 1e-12 clip)
+    assert model.loss(X, y, "bce") == 50.0
+    # the printed loss and the followed gradient belong to one function: d(50 - b)/db ~ -1
+    step = 1e-6
+    model.flat_params[1] += step
+    slope = (model.loss(X, y, "bce") - 50.0) / step
+    model.flat_params[1] -= step
+    model.loss_and_grads(X, y, "bce")
+    assert model.gradients()[1][0] == pytest.approx(slope, rel=1e-6)
+    assert model.gradients()[1][0] == pytest.approx(-1.0, rel=1e-15)
+
+
+def test_reproduction_softmax_logits_0_and_minus_800_cost_800():
+    model = MLP([1, 2], output="softmax", rng=np.random.default_rng(0))
+    model.set_parameters([np.array([[0.0, -800.0]]), np.zeros(2)])
+    assert model.loss_and_grads([[1.0]], [[0.0, 1.0]], "cce") == 800.0      # was 27.63
+    np.testing.assert_array_equal(model.gradients()[1], [1.0, -1.0])
+
+
+def test_reproduction_elu_units_near_minus_40_still_pass_a_first_layer_gradient():
+    model = MLP([1, 2, 1], "elu", "linear", rng=np.random.default_rng(0))
+    model.set_parameters([np.array([[-40.0, -41.0]]), np.zeros(2), np.ones((2, 1)),
+                          np.zeros(1)])
+    model.loss_and_grads([[1.0]], [[1.0]], "mse")
+    W1_grad = model.gradients()[0]
+    assert np.all(W1_grad != 0.0)                                   # was exactly 0
+    dout = 2 * (np.expm1(-40.0) + np.expm1(-41.0) - 1.0)            # d(out - 1)^2 / d out
+    exact = [dout * np.exp(-40.0), dout * np.exp(-41.0)]
+    np.testing.assert_allclose(W1_grad[0], exact, rtol=1e-15)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in matmul")   # BLAS's inf * 0 checks
+def test_backward_carries_an_infinite_gradient_without_nan_at_inactive_relu_units():
+    model = MLP([2, 3, 1], "relu", "linear", rng=np.random.default_rng(0))
+    model.set_parameters([np.array([[1.0, -1.0, 1.0], [0.5, 0.5, 0.5]]), np.zeros(3),
+                          np.ones((3, 1)), np.zeros(1)])
+    model.forward([[1.0, 2.0]])                                   # hidden z = (2, 0, 2)
+    dX = model.backward([[np.inf]])
+    W1 = model.gradients()[0]
+    np.testing.assert_array_equal(W1, [[np.inf, 0.0, np.inf], [np.inf, 0.0, np.inf]])
+    np.testing.assert_array_equal(dX, [[np.inf, np.inf]])       # inf * 0 was NaN
+
+
+def test_the_output_and_the_labels_must_fit_the_loss():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 2))
+    with pytest.raises(ValueError, match="loss 'cce' needs a softmax output layer"):
+        MLP([2, 1], output="sigmoid", rng=rng).loss_and_grads(X, [0, 1, 1, 0], "cce")
+    with pytest.raises(ValueError, match="loss 'bce' needs a sigmoid output layer"):
+        MLP([2, 1], output="linear", rng=rng).loss_and_grads(X, [0, 1, 1, 0], "bce")
+    with pytest.raises(ValueError, match=r"y must hold labels in \[0, 1\] for 'bce'"):
+        MLP([2, 1], output="sigmoid", rng=rng).loss_and_grads(X, [0, 1, 2, 0], "bce")
+    with pytest.raises(ValueError, match="y rows must be distributions for 'cce'"):
+        MLP([2, 3], output="softmax", rng=rng).loss_and_grads(X, np.ones((4, 3)), "cce")
+    # class indices are read one-hot for a softmax output
+    model = MLP([2, 3], output="softmax", rng=rng)
+    assert model.loss(X, [0, 2, 1, 1], "cce") == model.loss(X, np.eye(3)[[0, 2, 1, 1]], "cce")

@@ -196,8 +196,9 @@ def test_hidden_slopes_by_hand():
     Z1 = np.array([[10.0, 0.0], [0.0, -0.5]])
     Z2 = np.tanh(Z1) + np.array([1.0, 0.0])
     assert [s.shape for s in slopes] == [(2, 2), (2, 2)]
-    np.testing.assert_allclose(slopes[0], 1 - np.tanh(Z1) ** 2, rtol=1e-15, atol=0)
-    np.testing.assert_allclose(slopes[1], 1 - np.tanh(Z2) ** 2, rtol=1e-15, atol=0)
+    # tanh' = 1 / cosh^2 (1 - tanh^2 would lose 8 digits at z = 10 to cancellation)
+    np.testing.assert_allclose(slopes[0], 1 / np.cosh(Z1) ** 2, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(slopes[1], 1 / np.cosh(Z2) ** 2, rtol=1e-15, atol=0)
     assert slopes[0][0, 0] < 1e-8 and slopes[0][0, 1] == 1.0      # saturated, and at z = 0
     with pytest.raises(ValueError, match="model must be"):
         nonlinearity.hidden_slopes("not a model", X)

@@ -150,3 +150,21 @@ def test_updates_are_in_place():
 def test_bad_arguments_name_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("betas", [0.9, "ab", (0.9,), {0.9, 0.99}, None])
+def test_reproduction_adam_betas_must_be_a_pair(betas):
+    # Adam(betas=0.9) said "object of type 'float' has no len()"
+    with pytest.raises(ValueError, match=r"betas must be a pair \(beta1, beta2\)"):
+        opt.Adam([np.zeros(2)], betas=betas)
+
+
+def test_flags_and_gradients_are_checked():
+    with pytest.raises(TypeError, match="nesterov must be True or False"):
+        opt.SGD([np.zeros(2)], momentum=0.9, nesterov="yes")
+    with pytest.raises(TypeError, match="centered must be True or False"):
+        opt.RMSprop([np.zeros(2)], centered=1)
+    with pytest.raises(ValueError, match=r"grads\[0\] must have shape \(2,\)"):
+        opt.SGD([np.zeros(2)]).step([[1.0, 2.0]])                    # a list, not an array
+    with pytest.raises(ValueError, match="params must be a list of numpy arrays"):
+        opt.SGD(np.zeros(2))

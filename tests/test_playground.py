@@ -313,4 +313,14 @@ def test_accuracy_counts_the_right_answers():
     assert training.accuracy(out, np.array([[0.0], [1.0], [0.0], [0.0]])) == 0.75
     probs = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
     assert training.accuracy(probs, np.eye(2)[[1, 1, 1]]) == pytest.approx(2 / 3)
-    assert isinstance(training.accuracy(out, out), float)
+    assert isinstance(training.accuracy(out, [0, 1, 1, 0]), float)
+
+
+def test_reproduction_names_are_stored_normalised():
+    config = playground.Config(dataset="Circles", activation="ReLU", loss="BCE",
+                               optimizer="Adam", penalty="L2", epochs=3)
+    assert (config.dataset, config.activation, config.loss, config.optimizer,
+            config.penalty) == ("circles", "relu", "bce", "adam", "l2")
+    assert playground.run(config).history.epochs == 3             # run raised KeyError
+    assert config == playground.Config(dataset="circles", activation="relu", loss="bce",
+                                       optimizer="adam", penalty="l2", epochs=3)

@@ -90,3 +90,23 @@ def test_bad_arguments_name_the_argument():
         reg.penalty([np.ones((2, 2))], "l3", 0.1)
     with pytest.raises(ValueError, match="lam must be a number >= 0"):
         reg.penalty([np.ones((2, 2))], "l2", -0.1)
+
+
+def test_reproduction_penalty_grad_reads_names_as_penalty_does():
+    W = np.array([[1.0, -1.0]])
+    assert reg.penalty([W], "L2", 1.0) == 2.0
+    np.testing.assert_array_equal(reg.penalty_grad(W, "L2", 1.0), [[2.0, -2.0]])  # was 0
+    np.testing.assert_array_equal(reg.penalty_grad(W, "L1", 0.5), [[0.5, -0.5]])
+    with pytest.raises(ValueError, match="unknown penalty 'l3'"):
+        reg.penalty_grad(W, "l3", 1.0)
+    with pytest.raises(ValueError, match="lam must be a number >= 0"):
+        reg.penalty_grad(W, "l2", -1.0)
+
+
+def test_dropout_backward_passes_nothing_through_a_dropped_unit_even_an_infinite_gradient():
+    drop = reg.Dropout(0.5, rng=np.random.default_rng(0))
+    drop.forward(np.ones((4, 4)))
+    out = drop.backward(np.full((4, 4), np.inf))
+    assert not np.isnan(out).any() and np.all(out[drop.mask == 0] == 0.0)
+    with pytest.raises(ValueError, match="dA and the forward pass's A must have the same shape"):
+        drop.backward(np.ones((2, 2)))

@@ -234,3 +234,65 @@ def test_bad_class_labels_name_the_argument(labels):
     model = MLP([2, 3], output="softmax", rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"y must hold class labels 0\.\.2"):
         train(model, np.ones((3, 2)), np.array(labels), loss="cce", rng=np.random.default_rng(0))
+
+
+# -- meaning, not only shape (issue 13) --------------------------------------------------------
+def test_reproduction_labels_0_1_2_do_not_train_a_sigmoid_bce_network():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 2))
+    model = MLP([2, 4, 1], rng=rng)
+    with pytest.raises(ValueError, match=r"y must hold labels in \[0, 1\] for 'bce'"):
+        train(model, X, [0, 1, 2, 0, 1, 2], epochs=2, rng=rng)
+    with pytest.raises(ValueError, match=r"y_val must hold labels in \[0, 1\]"):
+        train(model, X, [0, 1, 1, 0, 1, 0], X_val=X, y_val=[0, 1, 2, 0, 1, 2], epochs=2, rng=rng)
+
+
+def test_reproduction_the_output_must_fit_the_loss():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 2))
+    with pytest.raises(ValueError, match="loss 'cce' needs a softmax output layer"):
+        train(MLP([2, 1], output="sigmoid", rng=rng), X, np.ones(6), loss="cce", rng=rng)
+    with pytest.raises(ValueError, match="loss 'bce' needs a sigmoid output layer"):
+        train(MLP([2, 1], output="linear", rng=rng), X, np.ones(6), loss="bce", rng=rng)
+    with pytest.raises(ValueError, match="y rows must be distributions"):
+        train(MLP([2, 2], output="softmax", rng=rng), X, np.ones((6, 2)), loss="cce", rng=rng)
+
+
+def test_reproduction_an_optimizer_of_another_network_is_refused():
+    from lecture_code import optimizers
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(6, 2)), np.array([0, 1, 1, 0, 1, 0])
+    model, other = MLP([2, 3, 1], rng=rng), MLP([2, 3, 1], rng=rng)
+    before = other.flat_params.copy()
+    with pytest.raises(ValueError, match="optimizer must update this model's parameters"):
+        train(model, X, y, optimizer=optimizers.Adam(other.parameters()), epochs=2, rng=rng)
+    np.testing.assert_array_equal(other.flat_params, before)
+    with pytest.raises(ValueError, match="optimizer must update this model's parameters"):
+        train(model, X, y, optimizer=optimizers.SGD(model.copy_parameters()), epochs=2, rng=rng)
+    # the model's own, per array or as the flat vector, train it
+    for opt in (optimizers.Adam(model.parameters(), lr=0.1),
+                optimizers.Adam([model.flat_params], lr=0.1)):
+        start = model.flat_params.copy()
+        train(model, X, y, optimizer=opt, epochs=2, rng=rng)
+        assert not np.array_equal(model.flat_params, start)
+
+
+def test_reproduction_accuracy_takes_lists_and_1d_arrays_and_names_bad_labels():
+    assert accuracy([0.2, 0.7, 0.9], [0, 1, 0]) == pytest.approx(2 / 3)   # was AttributeError
+    assert accuracy(np.array([0.2, 0.7]), np.array([0.0, 1.0])) == 1.0    # was IndexError
+    assert accuracy([[0.1, 0.9], [0.8, 0.2]], [1, 1]) == 0.5             # class indices
+    with pytest.raises(ValueError, match="y must hold class labels"):
+        accuracy([0.2, 0.7], [0.5, 1.0])
+    with pytest.raises(ValueError, match="output and y must have the same number of rows"):
+        accuracy([0.2, 0.7], [0.0, 1.0, 1.0])
+    with pytest.raises(TypeError, match="output must be an array of numbers"):
+        accuracy(None, [1.0])
+
+
+def test_the_recorded_loss_is_computed_from_the_logits():
+    model = MLP([1, 1], output="sigmoid", rng=np.random.default_rng(0))
+    model.set_parameters([np.array([[-60.0]]), np.array([0.0])])
+    hist = train(model, [[1.0]], [1.0], optimizer="sgd", lr=1e-12, epochs=1,
+                 X_val=[[1.0]], y_val=[1.0], rng=np.random.default_rng(0))
+    assert hist.train_loss[0] == 60.0
+    assert hist.val_loss[0] == pytest.approx(60.0, rel=1e-12)
