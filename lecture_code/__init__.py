@@ -12,6 +12,10 @@ import pkgutil
 
 __version__ = "1.0.0"
 
+from ._inline import sharp_inline_figures as _sharp_inline_figures
+
+_sharp_inline_figures()        # in a notebook: figures at twice their pixel size (see _inline)
+
 
 def _modules() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))

@@ -42,18 +42,20 @@ class Slider:
         return [self._cast(self.min), self._cast(self.max)]
 
     def sweep(self, count: int) -> list:
-        """``count`` settings from min to max (including both and the default)."""
+        """``count`` evenly spaced settings from min to max, both included: equal
+        steps on a linear slider (on its ``step`` grid), equal ratios on a log
+        slider (to two significant digits). The default need not be one of them."""
         if self.log:
-            values = np.geomspace(self.min, self.max, count)
+            values = [float(f"{v:.2g}") for v in np.geomspace(self.min, self.max, count)]
         else:
             values = np.linspace(self.min, self.max, count)
-        if self.step and not self.log:
-            values = np.round((values - self.min) / self.step) * self.step + self.min
-        out = sorted({self._cast(v) for v in values} | {self._cast(self.value)})
-        return out
+            if self.step:
+                values = np.round((values - self.min) / self.step) * self.step + self.min
+            values = [self._cast(v) for v in values]
+        return sorted(set(values))
 
     def _cast(self, v):
-        return int(round(v)) if self.integer else float(f"{v:.3g}")
+        return int(round(v)) if self.integer else float(f"{v:.6g}")
 
     def build(self):
         import ipywidgets as w

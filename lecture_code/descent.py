@@ -197,6 +197,9 @@ def path_panel(steps: int = 100):
     controls = {"lr": widgets.Slider("learning rate η", 1e-3, 3.0, 0.3, log=True),
                 "optimizer": widgets.Choice("optimizer", optimizers.NAMES, "sgd"),
                 "surface": widgets.Choice("surface", tuple(SURFACES), "two_minima")}
-    return widgets.Panel(update, controls, alt=(
+    # The site's grid: 1 and 3 per decade of the learning rate, every optimizer and surface.
+    rates = [m * 10.0 ** k for k in range(-3, 1) for m in (1, 3)]
+    return widgets.Panel(update, controls, static_controls=list(controls),
+                         static_values={"lr": rates}, alt=(
         f"Contour lines of a 2-D test surface with the path of {steps} optimizer steps from its "
         "start, and the distance f(w_t) - f* to the minimum per step on a log scale."))

@@ -214,7 +214,7 @@ def panel(data: Split, *, seed: int = 0, **options):
 
     Every setting retrains :func:`fit` from ``default_rng(seed)`` (``options``
     go to it) and draws the training and validation loss per epoch beside the
-    validation set's confusion matrix. The static site sweeps lambda.
+    validation set's confusion matrix. The static site holds a grid of all three.
     Returns a :class:`lecture_code.widgets.Panel`.
     """
     from . import widgets
@@ -232,7 +232,9 @@ def panel(data: Split, *, seed: int = 0, **options):
     controls = {"hidden": widgets.Slider("hidden units", 2, 128, 32, integer=True),
                 "epochs": widgets.Slider("epochs", 1, 60, 20, integer=True),
                 "lam": widgets.Slider("λ (L2)", 1e-5, 0.1, 1e-4, log=True)}
-    return widgets.Panel(update, controls, static_control="lam", static_frames=9, alt=(
+    grid = {"hidden": [8, 32, 128], "epochs": [10, 20, 40],         # the site: 45 frames,
+            "lam": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}                  # each axis evenly spaced in log
+    return widgets.Panel(update, controls, static_controls=list(grid), static_values=grid, alt=(
         "Left: training and validation loss per epoch of a 64-hidden-10 network on the "
         "handwritten digits. Right: the validation set's confusion matrix, true digit down, "
         "predicted digit across, with the count in each cell."))

@@ -77,7 +77,7 @@ def patience_panel(history, *, max_patience: int = 100, patience: int = 20) -> w
     (kept,) = ax.plot([], [], "o", color=PALETTE[0], label="weights kept")
     stop = ax.axvline(0, color=PALETTE[0], linestyle=":", linewidth=1)
     ax.set(xlim=(0, len(val)), ylim=(0, 1.05 * max(train.max(), val.max())), xlabel="epoch")
-    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.legend(frameon=False, fontsize=9.5, loc="upper right")
 
     def update(patience):
         best, ran = early_stopping_epoch(val, patience, epochs_run=True)
@@ -88,11 +88,13 @@ def patience_panel(history, *, max_patience: int = 100, patience: int = 20) -> w
         kept.set_data([best], [val[best]])
         stop.set_xdata([ran - 1] * 2)
         ax.set_title(f"patience {patience}: stops after {ran} epochs, keeps epoch {best} "
-                     f"(validation loss {val[best]:.3f})", fontsize=9)
+                     f"(validation loss {val[best]:.3f})", fontsize=10.5)
         return figure
 
     slider = widgets.Slider("patience", 1, max_patience, min(patience, max_patience), step=1,
                             integer=True)
-    return widgets.Panel(update, {"patience": slider},
+    step = max(1, max_patience // 10)                  # the site: 1, then every tenth of the range
+    values = sorted({1, *range(step, max_patience + 1, step), slider.value})
+    return widgets.Panel(update, {"patience": slider}, static_values={"patience": values},
                          alt="Training and validation loss per epoch of one run; the epochs "
                              "early stopping never runs are grey and the kept epoch is marked.")

@@ -173,7 +173,8 @@ def unit_ablation(model: network.MLP, X, y, layer: int = -1) -> np.ndarray:
     return np.array(rises)
 
 
-def _panel(controls: dict, data: tuple, rng: np.random.Generator, alt: str, options: dict):
+def _panel(controls: dict, data: tuple, rng: np.random.Generator, alt: str, options: dict,
+           static_values: dict | None = None):
     """A Panel that retrains :func:`train_classifier` with the controls' values as keyword
     arguments (same initial weights every time) and draws boundary and weight histogram."""
     from .plotting import WeightsFigure
@@ -195,7 +196,7 @@ def _panel(controls: dict, data: tuple, rng: np.random.Generator, alt: str, opti
                 f"|w| < 0.01: {int(np.sum(np.abs(w) < 0.01))} of {w.size}")
         return figure.update(lambda G: model.forward(G)[:, 0], w, note)
 
-    return Panel(update, controls, alt=alt)
+    return Panel(update, controls, alt=alt, static_values=static_values)
 
 
 def penalty_panel(X_train, y_train, X_test, y_test, *, rng: np.random.Generator, **options):
@@ -207,7 +208,8 @@ def penalty_panel(X_train, y_train, X_test, y_test, *, rng: np.random.Generator,
                    "penalty": Choice("penalty R(W)", regularization.PENALTIES, "l2")},
                   (X_train, y_train, X_test, y_test), rng,
                   "Decision boundary of an MLP trained with the chosen penalty and λ (left) "
-                  "and a histogram of all its weights (right).", options)
+                  "and a histogram of all its weights (right).", options,
+                  {"lam": [10.0 ** k for k in range(-5, 1)]})        # the site: one per decade
 
 
 def dropout_panel(X_train, y_train, X_test, y_test, *, rng: np.random.Generator, **options):
@@ -217,4 +219,5 @@ def dropout_panel(X_train, y_train, X_test, y_test, *, rng: np.random.Generator,
     return _panel({"dropout": Slider("dropout rate p", 0.0, 0.9, 0.5, step=0.05)},
                   (X_train, y_train, X_test, y_test), rng,
                   "Decision boundary of an MLP trained with inverted dropout at rate p (left) "
-                  "and a histogram of all its weights (right).", options)
+                  "and a histogram of all its weights (right).", options,
+                  {"dropout": [k / 10 for k in range(10)]})           # the site: 0, 0.1, ..., 0.9

@@ -231,7 +231,10 @@ def activation_panel(X, y, *, seed: int = 0, hidden: int = 16, max_hidden: int =
     controls = {"activation": widgets.Choice("hidden activation", PANEL_ACTIVATIONS, "relu"),
                 "hidden": widgets.Slider("hidden units", 1, max_hidden, hidden, step=1,
                                          integer=True)}
+    # The site's grid: every activation at widths doubling from 1, plus the default
+    # and 3 (the width exercise 2.7 asks for).
+    widths = sorted({1, 2, 3, 4, 8, 16, 32, hidden, max_hidden} & set(range(1, max_hidden + 1)))
     return widgets.boundary_panel(
-        fit, X, y, controls,
+        fit, X, y, controls, static_values={"hidden": widths},
         alt="Decision boundary of a one-hidden-layer network on two interleaved half moons, "
             "for the chosen hidden activation and width, with its training loss curve.")

@@ -397,7 +397,8 @@ def panel(config: Config = Config()):
                 raise training.TrainingDiverged("training diverged")
             return figure.update(result).to_png()
 
-    live = Panel(update, controls(config), alt=(
+    knobs = controls(config)          # the site sweeps the first (the data set) until chapter 8
+    live = Panel(update, knobs, static_controls=list(knobs)[:1], alt=(   # gets its browser face
         "The playground: the data with the network's decision boundary or regression "
         "surface, the network drawn with one link per weight, and the train and test loss."))
     live.cost = lambda batch_size="full", **values: cost(

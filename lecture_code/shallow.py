@@ -229,6 +229,7 @@ def live_panel(X, y, *, theta=None, phi=None, limit: float = 2.0):
     X, y : (n, 1) and (n,), data drawn under the output with its MSE.
     theta, phi : (3, 2) and (4,), starting values in [-limit, limit], every slider's range.
     """
+    from .frames import shallow_panel_html
     from .plotting import ShallowFigure
     from .widgets import Panel, Slider
     theta, phi = _theta_phi([[0.0, -1.0], [0.5, 1.0], [-1.0, 2.0]] if theta is None else theta,
@@ -246,5 +247,8 @@ def live_panel(X, y, *, theta=None, phi=None, limit: float = 2.0):
         t = np.array([v[name] for name in names[:6]]).reshape(3, 2)
         return figure.update(t, np.array([v[name] for name in names[6:]])).to_png()
 
-    return Panel(update, controls, alt="Three ReLU hidden units of a shallow network (left) and "
-                 "their weighted sum, its piecewise-linear output, over noisy data (right).")
+    # The site computes this panel in the browser (lecture_code.frames.shallow_panel_html).
+    panel = Panel(update, controls, static=lambda: shallow_panel_html(panel, X, y),
+                  alt="Three ReLU hidden units of a shallow network (left) and "
+                  "their weighted sum, its piecewise-linear output, over noisy data (right).")
+    return panel

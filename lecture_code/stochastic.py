@@ -154,7 +154,7 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
     by_update.set_xscale("log")
     by_update.set_xlim(1, epochs * len(X))
     by_epoch.set(xlim=(1, epochs), ylabel="training loss (BCE)")
-    by_epoch.legend(frameon=False, fontsize=8)
+    by_epoch.legend(frameon=False, fontsize=9.5)
 
     def update(batch_size):
         losses = losses_for(batch_size)
@@ -163,7 +163,7 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
         lines[1].set_data(epoch_axis * per_epoch, losses)
         figure.suptitle(f"B = {batch_size}: {per_epoch} updates per epoch, "
                         f"{per_epoch * epochs} in all; final loss {losses[-1]:.3f} "
-                        f"(full batch {full[-1]:.3f})", fontsize=9)
+                        f"(full batch {full[-1]:.3f})", fontsize=10.5)
         return figure
 
     return widgets.Panel(update, {"batch_size": widgets.Choice("batch size", PANEL_BATCH_SIZES, 8)},

@@ -122,10 +122,10 @@ def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
         slope = max_slope(activation)
         ax.plot(layer, norms[-1] * slope ** (len(norms) - layer), "--",
                 color=plotting.CLASS_COLORS[1], label=f"× {slope:g} per layer back")
-        ax.legend(frameon=False, loc="upper left", fontsize=8)
+        ax.legend(frameon=False, loc="upper left", fontsize=9.5)
         ax.set_title(f"{activation}, {depth} hidden layers: layer 1 gets "
                      f"{norms[0] / norms[-1]:.0e} of the output layer's gradient",
-                     fontsize=9, y=1.0)
+                     fontsize=10.5, y=1.0)
         ax.xaxis.set_label_coords(0.5, -0.12)              # fixed: no bounding-box search per frame
         ax.yaxis.set_label_coords(-0.09, 0.5)
         return figure
@@ -134,4 +134,5 @@ def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
                 "activation": widgets.Choice("activation", ("sigmoid", "tanh", "relu"), "sigmoid")}
     alt = ("Bar chart, log scale: the norm of the loss gradient for each layer's weights, "
            "from the first hidden layer to the output layer.")
-    return widgets.Panel(update, controls, alt=alt)
+    return widgets.Panel(update, controls, alt=alt,              # the site: every depth
+                         static_values={"depth": list(range(1, 21))})

@@ -6,8 +6,9 @@ updated), and a dict of controls. One object serves both ways of reading:
 
 - in a running kernel it displays as ipywidgets controls over an image that is
   redrawn on every change;
-- on the static site (no kernel) it displays as a plain HTML slider over frames
-  computed when the book was built, which swap instantly in the browser.
+- on the static site (no kernel) it displays as the same controls over a grid
+  of frames computed when the book was built, loaded by the browser as they are
+  needed (:mod:`lecture_code.frames`).
 
 A setting that cannot be computed (training diverged, an impossible
 combination) shows a plain message instead of a figure, never a traceback.
@@ -20,8 +21,6 @@ See any chapter's "try it" section.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import io
 import threading
@@ -30,7 +29,7 @@ import weakref
 from typing import Any, Callable
 
 
-from . import _checks
+from . import _checks, frames as _frames
 from .controls import Button, Choice, Slider  # noqa: F401  (the chapters write widgets.Slider)
 
 __all__ = ["Panel", "boundary_panel", "plain_message"]   # Slider, Choice, Button: see controls
@@ -65,13 +64,19 @@ class Panel:
         ``{keyword: Slider(...), Choice(...) or Button(...)}``, in display order.
     alt : str
         Text alternative describing the figure (used as the image's alt text).
-    static_control : str, optional
-        The control the kernel-free version sweeps (default: the first one);
-        the others stay at their default values there.
+    static_controls : sequence of str, optional
+        The controls the kernel-free version precomputes a grid over (default:
+        as many as fit into :data:`lecture_code.frames.MAX_FRAMES` frames, in
+        display order); the others stay at their defaults there, and the page
+        names them. ``static_control="name"`` is short for one.
+    static_values : dict, optional
+        ``{control: values}``: the grid values of a control, where its evenly
+        spaced sweep would miss a value the text names.
     static_frames : int
-        How many settings of that control the kernel-free version shows.
+        How many values of each slider the grid holds (evenly spaced).
     dpi : float
-        Resolution of the rendered image.
+        Resolution of the rendered image (the site's frames are rendered at
+        twice that, for high-DPI screens).
     static : callable, optional
         ``static() -> str``: the panel's whole kernel-free face as HTML, used
         instead of the precomputed frames (chapter 8's browser playground).
@@ -80,16 +85,22 @@ class Panel:
     _made: list = []     # weak references to every panel, oldest first (see instances())
 
     def __init__(self, update: Callable[..., Any], controls: dict, *, alt: str,
-                 static_control: str | None = None, static_frames: int = 12, dpi: float = 80,
+                 static_control: str | None = None, static_controls=None,
+                 static_values: dict | None = None, static_frames: int = 6, dpi: float = 80,
                  static: Callable[[], str] | None = None):
         if not controls:
             raise ValueError("controls is empty; a panel needs at least one control")
         self.update, self.controls, self.alt, self.dpi = update, dict(controls), alt, dpi
-        self.static_control = static_control or next(iter(self.controls))
-        if self.static_control not in self.controls:
-            raise ValueError(f"static_control must be one of {list(self.controls)}, "
-                             f"got {static_control!r}")
         self.static_frames = _checks.count(static_frames, "static_frames", minimum=2)
+        if static_control is not None:
+            static_controls = (static_control,)
+        self.static_controls = _frames.default_grid_controls(self.controls, self.static_frames,
+                                                             static_controls)
+        self.static_values = {name: list(v) for name, v in (static_values or {}).items()}
+        for name in (*self.static_controls, *self.static_values):
+            if name not in self.controls:
+                raise ValueError(f"static_controls and static_values must name controls, one of "
+                                 f"{list(self.controls)}, got {name!r}")
         if static is not None and not callable(static):
             raise TypeError(f"static must be a function returning HTML, got {type(static).__name__}")
         self.static = static
@@ -107,12 +118,17 @@ class Panel:
 
     def render(self, **values) -> tuple[bytes | None, str | None]:
         """``(png, None)`` for a setting that computes, ``(None, message)`` otherwise."""
+        return self._render(values, 1)
+
+    def _render(self, values: dict, scale: float):
+        """:meth:`render` with a matplotlib figure drawn at ``scale`` times ``dpi``: 1 in a
+        kernel, where a live move must be fast, and ``frames.SCALE`` for the site's frames."""
         settings = {**self.defaults(), **values}
         try:
             figure = self.update(**settings)
         except (ValueError, ArithmeticError) as error:
             return None, plain_message(error)
-        return (figure if isinstance(figure, bytes) else _png(figure, self.dpi)), None
+        return (figure if isinstance(figure, bytes) else _png(figure, scale * self.dpi)), None
 
     # -- in a kernel -----------------------------------------------------------
     #: Optional ``cost(**values) -> float``: how much work a setting is, in any unit
@@ -178,47 +194,16 @@ class Panel:
         return box
 
     # -- on the static site ----------------------------------------------------
-    def frames(self) -> list[tuple[Any, str, bool]]:
-        """``(value, data, is_image)`` for each kernel-free setting of the swept control."""
-        control = self.controls[self.static_control]
-        out = []
-        for value in control.sweep(self.static_frames):
-            png, text = self.render(**{self.static_control: value})
-            if png is not None:
-                out.append((value, base64.b64encode(png).decode("ascii"), True))
-            else:
-                out.append((value, text, False))
-        return out
+    def frames(self) -> list[tuple[dict, bytes | None, str | None]]:
+        """``(settings, png, message)`` for every point of the kernel-free grid."""
+        return _frames.grid(self)
 
     def static_html(self) -> str:
-        """A slider over precomputed frames that works with no kernel (plain HTML + JS)."""
+        """The controls over precomputed frames, working with no kernel (HTML; the
+        site's ``panels.js`` swaps the frames)."""
         if self.static is not None:
             return self.static()
-        control = self.controls[self.static_control]
-        frames = self.frames()
-        start = next(i for i, f in enumerate(frames) if f[0] == control.value)
-        key = hashlib.sha1(repr([f[1][:64] for f in frames]).encode()).hexdigest()[:10]
-        payload = [[str(v), d, img] for v, d, img in frames]
-        first_v, first_d, first_img = frames[start]
-        src = f"data:image/png;base64,{first_d}" if first_img else ""
-        msg = "" if first_img else html.escape(first_d)
-        label = html.escape(control.label)
-        return f"""<div class="lc-panel" id="lc-{key}">
-<label>{label} <input type="range" min="0" max="{len(frames) - 1}" value="{start}" step="1"
- aria-label="{label}" class="lc-range"> <output class="lc-value">{html.escape(str(first_v))}</output></label>
-<p class="lc-message" role="status">{msg}</p>
-<img class="lc-frame" alt="{html.escape(self.alt)}" src="{src}" style="max-width:100%">
-<p class="lc-note"><em>Precomputed at {len(frames)} settings of {label} when this page was built.
-Open the chapter in Colab or Binder (the rocket icon above) to move every control live.</em></p>
-<script type="application/json" class="lc-frames">{_json(payload)}</script>
-<script>(function(){{var r=document.currentScript.parentNode;
-var f=JSON.parse(r.querySelector(".lc-frames").textContent);
-var s=r.querySelector(".lc-range"),o=r.querySelector(".lc-value"),
-i=r.querySelector(".lc-frame"),m=r.querySelector(".lc-message");
-s.addEventListener("input",function(){{var x=f[+s.value];o.textContent=x[0];
-if(x[2]){{i.src="data:image/png;base64,"+x[1];i.style.visibility="visible";m.textContent="";}}
-else{{i.style.visibility="hidden";m.textContent=x[1];}}}});}})();</script>
-</div>"""
+        return _frames.static_html(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": f"<Panel: {', '.join(self.controls)}>",
@@ -396,7 +381,3 @@ def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, 
 
     return Panel(update, controls, alt=alt, **panel_options)
 
-
-def _json(payload) -> str:
-    import json
-    return json.dumps(payload).replace("</", "<\\/")

@@ -4,20 +4,23 @@ import pytest
 from lecture_code.controls import Button, Choice, Slider
 
 
-def test_slider_extremes_and_sweep_include_both_ends_and_the_default():
-    s = Slider("epochs", 1, 300, 100, step=1, integer=True)
-    assert s.extremes() == [1, 300]
-    values = s.sweep(12)
-    assert values[0] == 1 and values[-1] == 300 and 100 in values
-    assert all(isinstance(v, int) for v in values) and values == sorted(set(values))
+def test_slider_sweep_is_evenly_spaced_on_its_step_grid_from_end_to_end():
+    s = Slider("epochs", 1, 301, 100, step=1, integer=True)
+    assert s.extremes() == [1, 301]
+    values = s.sweep(7)
+    assert values == [1, 51, 101, 151, 201, 251, 301]          # equal steps; 100 is not forced in
+    assert all(isinstance(v, int) for v in values)
+    assert Slider("dropout", 0.0, 0.9, 0.5, step=0.05).sweep(4) == [0.0, 0.3, 0.6, 0.9]
 
 
 def test_log_slider_sweeps_geometrically():
     s = Slider("learning rate", 1e-3, 10.0, 0.1, log=True)
     values = s.sweep(5)
-    assert values[0] == 1e-3 and values[-1] == 10.0 and 0.1 in values
-    ratios = [b / a for a, b in zip(values, values[1:]) if b != 0.1 and a != 0.1]
-    assert max(ratios) / min(ratios) < 1.05               # evenly spaced in log
+    assert values == [1e-3, 1e-2, 0.1, 1.0, 10.0]
+    values = Slider("lr", 1e-3, 3.0, 0.3, log=True).sweep(6)
+    ratios = [b / a for a, b in zip(values, values[1:])]
+    assert values[0] == 1e-3 and values[-1] == 3.0
+    assert max(ratios) / min(ratios) < 1.1                     # equal ratios, to two digits
 
 
 @pytest.mark.parametrize("make, match", [

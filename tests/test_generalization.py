@@ -247,7 +247,9 @@ def test_penalty_panel_lambda_slider_spans_tiny_to_large_on_a_log_scale():
 def test_every_static_frame_of_the_penalty_panel_is_a_figure():
     panel = generalization.penalty_panel(*moons(), rng=np.random.default_rng(0))
     frames = panel.frames()
-    assert len(frames) >= 12 and all(is_image for _, _, is_image in frames)
+    assert panel.static_controls == ("lam", "penalty")           # the site has both controls
+    assert [f[0]["lam"] for f in frames[::3]] == [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+    assert all(png is not None and message is None for _, png, message in frames)
 
 
 def test_a_diverging_setting_shows_a_message():

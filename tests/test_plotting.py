@@ -265,3 +265,24 @@ def test_nice_ceil_is_a_round_upper_bound(value):
     assert value * (1 - 1e-12) <= top <= (4 / 3) * value * (1 + 1e-12)   # widest step: 1.5 to 2
     mantissa = top / 10 ** np.floor(np.log10(top) + 1e-12)
     assert any(np.isclose(mantissa, m) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))
+
+
+def test_the_loss_legend_names_only_the_curves_drawn():
+    X_train, X_test, y_train, y_test = split()
+    fig = plotting.BoundaryFigure(resolution=10)
+    train_only = SimpleNamespace(train_loss=[0.9, 0.5, 0.3], val_loss=[], best_epoch=None)
+    fig.update(logistic, X_train, y_train, history=train_only)
+    shown = [leg for leg in fig.legends if leg.get_visible()]
+    assert [t.get_text() for leg in shown for t in leg.get_texts()] == ["train"]
+    fig.update(logistic, X_train, y_train, X_test, y_test, history(5, best=3))
+    shown = [leg for leg in fig.legends if leg.get_visible()]
+    assert [t.get_text() for leg in shown for t in leg.get_texts()] == ["train", "validation"]
+
+
+def test_a_probability_surface_is_shaded_smoothly_and_class_regions_are_not():
+    from matplotlib.figure import Figure
+    ax = Figure().add_subplot()
+    image, _ = plotting.decision_boundary(ax, logistic, *data(20, 0), resolution=10)
+    assert image.get_interpolation() == "bilinear"
+    image, _ = plotting.decision_boundary(ax, three_scores, *data(20, 0), resolution=10)
+    assert image.get_interpolation() == "nearest"

@@ -57,7 +57,7 @@ def test_fit_figure_draws_the_points_and_each_model():
     x, y = np.array([-0.5, 0.0, 0.5]), np.array([1.0, 2.0, -1.0])
     png = figure.update(x, y, {"MSE": line(2.0, 0.5), "MAE": line(-1.0, 0.0)}, highlight=2)
     assert png.startswith(PNG_SIGNATURE)
-    assert Image.open(io.BytesIO(png)).size == (400, 256)
+    assert Image.open(io.BytesIO(png)).size == (800, 512)      # 5 x 3.2 inches at 2 x 80 dpi
     np.testing.assert_array_equal(figure.points.get_offsets(), np.column_stack([x, y]))
     np.testing.assert_array_equal(figure.marked.get_offsets(), [[0.5, -1.0]])
     np.testing.assert_allclose(figure.lines["MSE"].get_ydata(), 2.0 * np.linspace(-1, 1, 11) + 0.5)

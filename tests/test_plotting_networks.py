@@ -43,7 +43,7 @@ def test_the_same_figure_is_reused_and_renders_what_changed():
     assert len(fig.figure.axes[1].get_children()) == artists
     assert first != second and fig.update(THETA, PHI).to_png() == first
     image = Image.open(io.BytesIO(first))
-    assert image.size == (600, 240)
+    assert image.size == (1200, 480)
     assert fig._repr_png_() == first
 
 

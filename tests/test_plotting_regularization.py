@@ -34,7 +34,7 @@ def test_update_draws_surface_histogram_and_note_and_returns_png():
     weights = np.random.default_rng(1).standard_normal(200)
     png = fig.update(probability, weights, note="test accuracy 0.90")
     assert png.startswith(PNG_SIGNATURE)
-    assert Image.open(io.BytesIO(png)).size == (int(7.4 * 80), int(3.2 * 80))
+    assert Image.open(io.BytesIO(png)).size == (int(7.4 * 160), int(3.2 * 160))   # twice 80 dpi
     surface = np.asarray(fig.image.get_array())
     assert surface.shape == (30, 30) and 0 < surface.min() < 0.5 < surface.max() < 1
     np.testing.assert_array_equal(fig.bars.get_data().values, np.maximum(fig.counts(weights), 0.5))

@@ -189,15 +189,15 @@ def test_deep_and_shallow_sawtooth_nets_equal_the_composition(k):
 def test_live_panel_renders_every_slider_extreme():
     X, y = datasets.regression_1d(20, rng=np.random.default_rng(0))
     panel = shallow.live_panel(X, y)
-    assert len(panel.controls) == 10 and panel.static_control == "theta10"
+    assert len(panel.controls) == 10 and "data-lc-shallow" in panel.static_html()   # in the browser
     png, message = panel.render()
     assert message is None and png.startswith(b"\x89PNG")
     for name, control in panel.controls.items():
         for value in control.extremes():
             png, message = panel.render(**{name: value})
             assert message is None and png.startswith(b"\x89PNG"), (name, value)
-    frames = panel.frames()                      # what the static page precomputes
-    assert all(is_image for _, _, is_image in frames)
+    frames = panel.frames()                      # a kernel-free grid would be figures too
+    assert all(png is not None and message is None for _, png, message in frames)
 
 
 def test_live_panel_checks_its_starting_values():

@@ -194,6 +194,38 @@ def test_every_widget_output_has_a_kernel_free_version(path):
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_test_markers_are_cell_tags_and_solutions_are_folded(path):
+    for i, cell in enumerate(_notebook(path).cells):
+        tags = cell.metadata.get("tags", [])
+        assert "NBVAL" not in cell.source, (
+            f"{path.name} cell {i}: nbval's markers are cell tags (nbval-ignore-output), "
+            "never comments the reader sees")
+        if any(WIDGET_VIEW in o.get("data", {}) for o in cell.get("outputs", [])):
+            assert "nbval-ignore-output" in tags, f"{path.name} cell {i}: a panel needs the tag"
+        if "### BEGIN SOLUTION" in cell.source:
+            assert "hide-cell" in tags, f"{path.name} cell {i}: a solution cell is folded (hide-cell)"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_panel_frames_are_files_next_to_the_page_not_inside_it(path):
+    for i, cell in enumerate(_notebook(path).cells):
+        for output in cell.get("outputs", []):
+            page = output.get("data", {}).get("text/html", "")
+            if 'class="lc-panel' in page:
+                assert "base64" not in page, f"{path.name} cell {i}: a panel embeds its frames"
+
+
+def test_the_site_serves_the_panels_script_styles_and_favicon(config):
+    sphinx = _sphinx(config)
+    static = ROOT / sphinx["html_static_path"][0]
+    for name in (*sphinx["html_css_files"], *sphinx["html_js_files"]):
+        assert (static / name).is_file(), name
+    assert (ROOT / config["html"]["favicon"]).is_file()
+    assert "book/_static/panels/" in (ROOT / ".gitignore").read_text(), \
+        "the panels' frames are build products, not committed"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_every_figure_has_alt_text(path):
     missing = []
     for i, cell in enumerate(_notebook(path).cells):
@@ -258,3 +290,24 @@ def test_pages_workflow_builds_with_the_project_script_and_deploys():
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "_build/html"
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+
+
+def test_the_site_keeps_only_the_font_awesome_icons_it_names(tmp_path):
+    spec = importlib.util.spec_from_file_location("site_fixes", ROOT / "book/_ext/site_fixes.py")
+    site_fixes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site_fixes)
+    scripts = tmp_path / "_static" / "scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "fontawesome.js").write_text(
+        'run({rocket:[512,512,[],"f135","M1 2z"],"github-alt":[480,512,[],"f113","M3 4z"],'
+        '"magnifying-glass":[512,512,["search"],"f002","M5 6z"],'
+        'duo:[512,512,[],"f0aa",["M7z","M8z"]]});', encoding="utf-8")
+    (tmp_path / "page.html").write_text('<i class="fa-solid fa-rocket"></i>', encoding="utf-8")
+    (tmp_path / "_static" / "theme.js").write_text('icon("fa-search")', encoding="utf-8")
+    app = types.SimpleNamespace(outdir=str(tmp_path), builder=types.SimpleNamespace(format="html"))
+    site_fixes._subset_fontawesome(app, None)
+    kept = (scripts / "fontawesome.js").read_text(encoding="utf-8")
+    assert kept.endswith('run({rocket:[512,512,[],"f135","M1 2z"],'
+                         '"magnifying-glass":[512,512,["search"],"f002","M5 6z"]});')
+    site_fixes._subset_fontawesome(app, None)                      # a second pass changes nothing
+    assert (scripts / "fontawesome.js").read_text(encoding="utf-8") == kept

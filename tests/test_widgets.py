@@ -1,12 +1,13 @@
 """Panels: one object that is a live widget in a kernel and a precomputed slider on the site."""
 import json
 import re
+import struct
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lecture_code import training, widgets
+from lecture_code import frames, training, widgets
 from lecture_code.controls import Choice, Slider
 
 
@@ -39,15 +40,79 @@ def test_render_gives_png_or_a_plain_message_never_an_exception():
     assert png is None and message == "This setting cannot be computed: no such curve"
 
 
-def test_static_html_has_a_range_input_one_frame_per_setting_and_alt_text():
+def _payload(page):
+    return json.loads(re.search(r'class="lc-frames">(.*?)</script>', page, re.S).group(1))
+
+
+def test_static_html_is_a_grid_over_every_control_with_frames_or_messages(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                         # no _static here: frames are embedded
     panel = simple_panel()
+    assert panel.static_controls == ("slope", "kind")
     page = panel.static_html()
-    frames = json.loads(re.search(r'class="lc-frames">(.*?)</script>', page, re.S).group(1))
-    settings = [float(f[0]) for f in frames]
-    assert settings == sorted(settings) and settings[0] == 0.0 and settings[-1] == 3.0
-    assert [f[2] for f in frames] == [s <= 2.5 for s in settings]   # images, then the message
-    assert 'type="range"' in page and f'max="{len(frames) - 1}"' in page
+    payload = _payload(page)
+    slopes = widgets.Slider("slope", 0.0, 3.0, 1.0).sweep(panel.static_frames)
+    assert payload["sizes"] == [len(slopes), 2]
+    kinds = [frame for frame in payload["frames"]]
+    for i, slope in enumerate(slopes):                  # the last control varies fastest
+        line, bad = kinds[2 * i], kinds[2 * i + 1]
+        assert (line[0] is not None) == (slope <= 2.5)
+        expected = "Training diverged" if slope > 2.5 else "This setting cannot be computed"
+        assert bad[0] is None and bad[1].startswith(expected)
+    assert 'type="range"' in page and f'max="{len(slopes) - 1}"' in page
+    assert '<span class="lc-min" aria-hidden="true">0</span>' in page       # the ends are labelled
+    assert '<span class="lc-max" aria-hidden="true">3</span>' in page
+    assert page.count('class="lc-option"') == 2 and 'aria-pressed="true">line<' in page
     assert 'alt="a line whose slope the slider sets"' in page and "Colab or Binder" in page
+
+
+def test_frames_are_files_named_by_content_and_only_the_first_is_in_the_page(tmp_path, monkeypatch):
+    (tmp_path / "_static").mkdir()
+    monkeypatch.chdir(tmp_path)
+    page = simple_panel().static_html()
+    files = sorted((tmp_path / "_static" / "panels").iterdir())
+    names = {f[0] for f in _payload(page)["frames"] if f[0]}
+    assert {"../_static/panels/" + f.name for f in files} == names and len(names) > 1
+    assert "base64" not in page
+    assert page.count("<img ") == 1 and page.count('src="../_static/panels/') == 1
+    first = files[0].read_bytes()
+    width, height = struct.unpack(">II", first[16:24])
+    assert f'width="{width // 2}" height="{height // 2}"' in page    # rendered at twice the size
+    before = {f: f.stat().st_mtime_ns for f in files}
+    simple_panel().static_html()                        # the same frames again: nothing rewritten
+    assert {f: f.stat().st_mtime_ns for f in files} == before
+
+
+def test_a_default_off_the_grid_starts_at_the_nearest_frame():
+    calls = []
+
+    def update(x):
+        calls.append(x)
+        return b"\x89PNG\r\n\x1a\n" + bytes(8) + struct.pack(">II", 4, 2) + bytes([len(calls)])
+
+    panel = widgets.Panel(update, {"x": Slider("x", 0.0, 1.0, 1 / 3)}, alt="x", static_frames=5)
+    page = panel.static_html()                          # raised StopIteration before (issue 13.7)
+    assert 'value="1"' in page and '<output class="lc-value">0.25</output>' in page
+
+
+def test_the_live_panel_of_chapter_3_displays_from_fitted_weights():
+    from lecture_code import datasets, shallow
+    X, y = datasets.regression_1d(30, rng=np.random.default_rng(0), noise=0.1)
+    theta, phi = np.array([[0.13, -0.97], [0.51, 1.23], [-0.77, 0.31]]), np.array([0.07, 1.1, -0.6, 0.9])
+    panel = shallow.live_panel(X, y, theta=theta, phi=phi)
+    assert 'id="lc-shallow-theta10" class="lc-range" min="-2" max="2" step="0.1" value="0.13"' \
+        in panel.static_html()                          # the browser computes this one
+    page = frames.static_html(panel)                    # and its frames need no default on the grid
+    assert page.count('type="range"') == len(panel.static_controls) >= 1
+
+
+def test_controls_left_out_of_the_grid_are_named_beside_the_panel():
+    panel = widgets.Panel(lambda a, b: b"\x89PNG" + bytes(20), {"a": Slider("alpha", 0, 1, 0),
+                                                               "b": Slider("beta", 0, 1, 0)},
+                          alt="x", static_controls=("a",))
+    page = panel.static_html()
+    assert "Only in a running notebook: beta" in page and page.count('type="range"') == 1
+    with pytest.raises(ValueError, match="static_controls"):
+        widgets.Panel(lambda a: None, {"a": Slider("a", 0, 1, 0)}, alt="x", static_values={"z": [1]})
 
 
 def test_the_mimebundle_serves_the_site_and_the_kernel_from_one_object():

@@ -29,6 +29,11 @@ from .graphs import network_graph, gradient_norm_bars
 from .playground import PlaygroundFigure
 from .digits import digit_images, confusion_plot, weight_images, DigitsFigure
 
+
+from .._inline import sharp_inline_figures
+
+sharp_inline_figures()      # pyplot may have been imported after lecture_code
+
 __all__ = [
     'PALETTE',
     'CLASS_COLORS',

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from .. import _checks
 from .style import (Blitter, BOUNDARY_CMAP, CLASS_COLORS, MARKERS, PALETTE, REGION_CMAP, _axes, _labels,
@@ -52,12 +53,17 @@ def _surface(predict: Callable, grid: np.ndarray, resolution: int):
 
 
 def _style_image(image, probability: bool) -> None:
-    """Diverging colours for P(class 1) in [0, 1], pale class colours for argmax regions."""
+    """Diverging colours for P(class 1) in [0, 1], pale class colours for argmax regions.
+
+    A probability surface is interpolated (smooth at any display size); class
+    regions are not, since a colour between two classes' would mean nothing.
+    """
+    image.set_interpolation("bilinear" if probability else "nearest")
     image.set_cmap(BOUNDARY_CMAP if probability else REGION_CMAP)
     image.set_clim((0.0, 1.0) if probability else (-0.5, len(CLASS_COLORS) - 0.5))
 
 
-def decision_boundary(ax, predict: Callable, X, y, *, resolution: int = 100,
+def decision_boundary(ax, predict: Callable, X, y, *, resolution: int = 240,
                       padding: float = 0.1):
     """Shade ``predict`` over the plane and scatter the labelled points on top.
 
@@ -68,7 +74,9 @@ def decision_boundary(ax, predict: Callable, X, y, *, resolution: int = 100,
     Parameters
     ----------
     ax : Axes or None; predict : the model; X : (n, 2) points; y : (n,) labels.
-    resolution : grid points per axis, >= 2; padding : margin, a fraction of the range.
+    resolution : grid points per axis, >= 2 (240, so that the 0.5 contour of a hard
+        0/1 prediction, which follows the grid, looks straight at figure size).
+    padding : margin, a fraction of the range.
 
     Returns
     -------
@@ -106,7 +114,7 @@ class BoundaryFigure(Blitter):
     test points hollow.
     """
 
-    def __init__(self, classes: int = 2, *, figsize=(7.0, 3.2), dpi: int = 80,
+    def __init__(self, classes: int = 2, *, figsize=(7.0, 3.2), dpi: int = 160,
                  resolution: int = 60, padding: float = 0.1):
         self.classes = _checks.count(classes, "classes", minimum=2)
         _checks.in_range(classes, "classes", 2, len(CLASS_COLORS), closed_high=True)
@@ -130,12 +138,17 @@ class BoundaryFigure(Blitter):
         (self.val_line,) = self.ax_loss.plot([], [], "--", color=CLASS_COLORS[1], label="validation")
         self.best_line = self.ax_loss.axvline(0, color=PALETTE[0], linestyle=":", linewidth=1)
         self.best_line.set_visible(False)
-        self.ax_loss.set_xlabel("epoch", fontsize=8)
+        self.ax_loss.set_xlabel("epoch", fontsize=9.5)
         self.ax_loss.xaxis.set_label_coords(0.5, -0.1)        # fixed: no bbox search per draw
-        self.ax_loss.legend(frameon=False, fontsize=8, loc="upper right")
+        # two legends, one shown: "train" alone, or "train" and "validation"
+        self.legends = [Legend(self.ax_loss, lines, [line.get_label() for line in lines],
+                               frameon=False, fontsize=9.5, loc="upper right")
+                        for lines in ([self.train_line], [self.train_line, self.val_line])]
+        for legend in self.legends:
+            self.ax_loss.add_artist(legend)
         for ax, title in ((self.ax_boundary, "decision boundary"), (self.ax_loss, "loss")):
-            ax.set_title(title, fontsize=9, y=1.0)              # fixed y: no bbox search either
-            ax.tick_params(labelsize=7)
+            ax.set_title(title, fontsize=10.5, y=1.0)              # fixed y: no bbox search either
+            ax.tick_params(labelsize=9)
         points = [p for pair in zip(self.train_points, self.test_points) for p in pair]
         self.dynamic = [self.image, *points, self.train_line, self.val_line, self.best_line]
         for artist in self.dynamic:
@@ -173,10 +186,12 @@ class BoundaryFigure(Blitter):
         losses = np.concatenate([train, val])
         losses = losses[np.isfinite(losses) & (losses > 0)]
         limits += (_nice_ceil(max(len(train), len(val), 2) - 1),
-                   _nice_ceil(1.05 * losses.max()) if losses.size else 1.0)
+                   _nice_ceil(1.05 * losses.max()) if losses.size else 1.0, bool(val.size))
         if limits != self._limits:                              # redraw the background once
             self.ax_boundary.set(xlim=limits[0:2], ylim=limits[2:4])
             self.ax_loss.set(xlim=(0, limits[4]), ylim=(0, limits[5]))
+            self.legends[0].set_visible(not val.size)           # no legend entry without a curve
+            self.legends[1].set_visible(bool(val.size))
             self._limits = limits
 
     def to_png(self) -> bytes:
@@ -198,7 +213,7 @@ class WeightsFigure(Blitter):
     """
 
     def __init__(self, X_train, y_train, X_test=None, y_test=None, *, weight_range: float = 3.0,
-                 bins: int = 61, figsize=(7.4, 3.2), dpi: int = 80, resolution: int = 50):
+                 bins: int = 61, figsize=(7.4, 3.2), dpi: int = 160, resolution: int = 50):
         self.X_train = _checks.as_matrix(X_train, "X_train", columns=2)
         self.y_train = _labels(y_train, "y_train", len(self.X_train), 2)
         if (X_test is None) != (y_test is None):
@@ -228,13 +243,13 @@ class WeightsFigure(Blitter):
         self.bars = self.ax_weights.stairs(np.full(len(self.edges) - 1, 0.5), self.edges,
                                            baseline=0.5, fill=True, color=CLASS_COLORS[0])
         self.ax_weights.set(yscale="log", xlim=(-limit, limit), ylim=(0.5, 5e3))
-        self.ax_weights.set_xlabel("weight value w", fontsize=8)
+        self.ax_weights.set_xlabel("weight value w", fontsize=9.5)
         self.ax_weights.xaxis.set_label_coords(0.5, -0.1)
         for ax, title in ((self.ax_boundary, "decision boundary (test points hollow)"),
                           (self.ax_weights, "all weights (count, log scale)")):
-            ax.set_title(title, fontsize=9, y=1.0)
-            ax.tick_params(labelsize=7)
-        self.note = self.figure.text(0.5, 0.95, "", ha="center", fontsize=9)
+            ax.set_title(title, fontsize=10.5, y=1.0)
+            ax.tick_params(labelsize=9)
+        self.note = self.figure.text(0.5, 0.95, "", ha="center", fontsize=10.5)
         self.dynamic = [self.image, *points, self.bars, self.note]   # drawn in this order
         for artist in self.dynamic:
             artist.set_animated(True)

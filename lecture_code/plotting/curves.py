@@ -110,7 +110,7 @@ class FitFigure(Blitter):
     xlim, ylim : fixed axis limits ``(low, high)``; the curves are drawn over xlim.
     """
 
-    def __init__(self, names, *, xlim, ylim, figsize=(5.0, 3.2), dpi: int = 80,
+    def __init__(self, names, *, xlim, ylim, figsize=(5.0, 3.2), dpi: int = 160,
                  resolution: int = 50):
         self.names = [str(n) for n in names]
         if not 1 <= len(self.names) <= 7 or len(set(self.names)) != len(self.names):
@@ -127,7 +127,7 @@ class FitFigure(Blitter):
                                     color=CLASS_COLORS[k], label=name)[0]
                       for k, name in enumerate(self.names)}
         ax.set(xlim=xlim, ylim=ylim, xlabel="x", ylabel="y")
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.legend(loc="upper left", fontsize=9.5, frameon=False)
         self.dynamic = [self.points, self.marked, *self.lines.values()]
         for artist in self.dynamic:
             artist.set_animated(True)           # left out of the cached background
@@ -179,7 +179,7 @@ def double_descent_curve(ax, result, *, n_train: int | None = None, label: str =
                                 label=f"p = n = {n_train}"))
     ax.set(xscale="log", yscale="log", xlabel="number of random features p",
            ylabel="mean squared error (median over draws)")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=9.5)
     return lines
 
 
@@ -194,7 +194,7 @@ class LossComparisonFigure(Blitter):
     """
 
     def __init__(self, labels=("numpy (lecture_code)", "torch"), *, figsize=(7.2, 3.0),
-                 dpi: int = 80):
+                 dpi: int = 160):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.86, wspace=0.32)
@@ -212,7 +212,7 @@ class LossComparisonFigure(Blitter):
         self.ax.yaxis.set_minor_formatter(NullFormatter())
         self.ax_gap.yaxis.set_major_locator(LogLocator(base=100.0))
         self.ax_gap.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
-        self.ax.legend(frameon=False, fontsize=8, loc="upper right")
+        self.ax.legend(frameon=False, fontsize=9.5, loc="upper right")
         self.title = self.figure.text(0.5, 0.93, "", ha="center", fontsize=10)
         self.dynamic = [self.ours, self.theirs, self.gap, self.title]
         for artist in self.dynamic:

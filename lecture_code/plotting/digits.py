@@ -111,7 +111,7 @@ class DigitsFigure:
     bytes rendered with Agg (no pyplot figure is opened).
     """
 
-    def __init__(self, *, figsize=(8.4, 3.4), dpi: int = 80):
+    def __init__(self, *, figsize=(8.4, 3.4), dpi: int = 160):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(left=0.09, right=0.97, bottom=0.15, top=0.84, wspace=0.2)

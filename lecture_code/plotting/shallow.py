@@ -36,7 +36,7 @@ class ShallowFigure(Blitter):
     """
 
     def __init__(self, X=None, y=None, *, units: int = 3, x_range=(-1.0, 1.0),
-                 resolution: int = 201, figsize=(7.5, 3.0), dpi: int = 80):
+                 resolution: int = 201, figsize=(7.5, 3.0), dpi: int = 160):
         self.units = _checks.count(units, "units")
         _checks.in_range(self.units, "units", 1, len(CLASS_COLORS), closed_high=True)
         lo, hi = (float(v) for v in x_range)
@@ -69,20 +69,20 @@ class ShallowFigure(Blitter):
         (self.kink_marks,) = self.ax_output.plot([], [], "v", color=PALETTE[0], markersize=6,
                                                  label="kinks")
         self.mse_text = self.ax_output.text(0.99, 0.97, "", transform=self.ax_output.transAxes,
-                                            ha="right", va="top", fontsize=8)
-        self.ax_hidden.set_title(f"hidden units h = a[θ{sub[0]} + θ{sub[1]}x]", fontsize=9, y=1.0)
+                                            ha="right", va="top", fontsize=9.5)
+        self.ax_hidden.set_title(f"hidden units h = a[θ{sub[0]} + θ{sub[1]}x]", fontsize=10.5, y=1.0)
         self.ax_output.set_title(f"output y = φ{sub[0]} + " + " + ".join(
-            f"φ{sub[d]}h{sub[d]}" for d in range(1, self.units + 1)), fontsize=9, y=1.0)
+            f"φ{sub[d]}h{sub[d]}" for d in range(1, self.units + 1)), fontsize=10.5, y=1.0)
         for ax in (self.ax_hidden, self.ax_output):               # fixed positions and ticks:
             ax.set_xlim(lo, hi)                                     # no layout search per draw
             ax.set_xticks(np.linspace(lo, hi, 5))
-            ax.set_xlabel("x", fontsize=8)
+            ax.set_xlabel("x", fontsize=9.5)
             ax.xaxis.set_label_coords(0.5, -0.12)
             ax.axhline(0, color="0.85", linewidth=0.8, zorder=0)
-            ax.tick_params(labelsize=7)
+            ax.tick_params(labelsize=9)
         handles += [self.output_line, self.kink_marks]
         self.figure.legend(handles, [a.get_label() for a in handles], loc="lower center",
-                           ncol=len(handles), frameon=False, fontsize=7, handlelength=1.5)
+                           ncol=len(handles), frameon=False, fontsize=9, handlelength=1.5)
         self.dynamic = [*self.hidden_lines, *self.weighted_lines, self.output_line,
                         self.kink_marks, self.mse_text]
         for artist in self.dynamic:

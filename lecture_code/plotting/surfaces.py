@@ -94,7 +94,7 @@ class PathFigure(Blitter):
     background (as :class:`BoundaryFigure` does).
     """
 
-    def __init__(self, *, figsize=(7.6, 3.3), dpi: int = 80):
+    def __init__(self, *, figsize=(7.6, 3.3), dpi: int = 160):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.28)
@@ -102,7 +102,7 @@ class PathFigure(Blitter):
         (self.line,) = self.ax_path.plot([], [], color=CLASS_COLORS[1], marker="o", markersize=2.5,
                                          linewidth=1.2)
         (self.curve,) = self.ax_loss.plot([], [], color=CLASS_COLORS[0])
-        self.note = self.figure.text(0.5, 0.93, "", ha="center", fontsize=9)
+        self.note = self.figure.text(0.5, 0.93, "", ha="center", fontsize=10.5)
         self.ax_loss.set(yscale="log", ylim=(1e-12, 1e6), xlabel="step t",
                          ylabel="$f(w_t) - f^*$ (log scale)")
         self.dynamic = [self.line, self.curve, self.note]
@@ -174,5 +174,5 @@ def loss_landscape(ax, w_grid_1, w_grid_2, J, *, levels: int = 12, marks: dict |
                 markersize=12, color=CLASS_COLORS[(1, 3, 4, 7)[k % 4]], markeredgecolor="black",
                 label=label)
     if marks:
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right", fontsize=9.5)
     return filled

@@ -13,16 +13,24 @@
 //                 every internal link and #anchor resolves; axe-core finds no
 //                 critical or serious violation (THEME_EXCEPTIONS below are
 //                 the only ones tolerated, and only outside the article).
-// Chapter pages:  (book/NN_*.html) each kernel-free slider changes the figure
-//                 when moved with the keyboard, over all its frames, and says
-//                 that Colab or Binder gives the live version; the Colab and
-//                 Binder launch links are exactly the addresses for that
-//                 notebook; "download .ipynb" serves the chapter's notebook;
-//                 the table of contents numbers the chapters 1, 2, ...; the
-//                 page (its HTML, which holds the sliders' frames, and its
-//                 images) weighs under 5 MB, and so does everything a first
-//                 visit transfers (theme and MathJax included, gzip as on
-//                 GitHub Pages).
+// At 1280 x 900 and at 390 x 844 (a phone), every page: no code block scrolls
+//                 sideways and no code block, display equation or table reaches
+//                 outside the content column (a wide one scrolls inside its own
+//                 box); no visible text shows an NBVAL marker; every figure's
+//                 intrinsic width is at least 1.5 times its displayed width;
+//                 exactly one search control is visible.
+// Chapter pages:  (book/NN_*.html) every control of every kernel-free panel
+//                 (sliders with the keyboard over all their values, option
+//                 buttons by clicking each) changes the figure, and every frame
+//                 it loads exists; each panel shows as many controls as it has,
+//                 or names the missing ones beside it, and says that Colab or
+//                 Binder gives the live version; the Colab and Binder launch
+//                 links are exactly the addresses for that notebook; "download
+//                 .ipynb" serves the chapter's notebook; the table of contents
+//                 numbers the chapters 1, 2, ...; a first visit transfers at
+//                 most 1.5 MB (theme and MathJax included, gzip as on GitHub
+//                 Pages; panel frames load only when a control asks for them),
+//                 and the page's own HTML and images stay under 5 MB.
 // Search:         search.html?q=perceptron lists the perceptron chapter.
 
 import { createServer } from "node:http";
@@ -37,6 +45,8 @@ const SITE = resolve(process.env.SITE_DIR ?? "../../_build/html");
 const EXPECT = JSON.parse(process.env.SITE_EXPECT ?? "null");
 const BROWSER = process.env.CHROME_PATH || "/usr/bin/chromium";
 const PAGE_LIMIT_BYTES = 5 * 1024 * 1024;
+const FIRST_VISIT_LIMIT_BYTES = 1.5 * 1024 * 1024;
+const PHONE = { width: 390, height: 844 };
 const AXE = require.resolve("axe-core/axe.min.js");
 
 // axe violations in markup the theme (sphinx-book-theme / pydata-sphinx-theme)
@@ -191,6 +201,57 @@ function inspectPage() {
   };
 }
 
+// Runs in the page: what reaches outside the content column, NBVAL markers, soft figures.
+function inspectLayout() {
+  const article = document.querySelector("article.bd-article") ?? document.body;
+  const column = article.getBoundingClientRect();
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const snippet = (el) => (el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 70);
+  const problems = [];
+  for (const el of article.querySelectorAll("div.highlight pre, div.cell_output pre")) {
+    if (!visible(el)) continue;
+    if (el.scrollWidth > el.clientWidth + 1) problems.push(`code scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px): ${snippet(el)}`);
+  }
+  for (const el of article.querySelectorAll("div.highlight, div.math, mjx-container[display='true'], table, .lc-panel, img")) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > column.right + 1 || r.left < column.left - 1) {
+      problems.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} reaches outside the column (${Math.round(r.left)}-${Math.round(r.right)} px, column ${Math.round(column.left)}-${Math.round(column.right)}): ${snippet(el)}`);
+    }
+  }
+  for (const el of article.querySelectorAll("div.math, mjx-container[display='true']")) {
+    const style = getComputedStyle(el);
+    if (visible(el) && el.scrollWidth > el.clientWidth + 1 && !/auto|scroll/.test(style.overflowX)) {
+      problems.push(`display equation clipped (${el.scrollWidth} > ${el.clientWidth} px): ${snippet(el)}`);
+    }
+  }
+  const searches = [...document.querySelectorAll(".search-button__button, .search-button-field")]
+    .filter((b) => visible(b) && getComputedStyle(b).display !== "none").length;
+  if (searches !== 1) problems.push(`${searches} visible search controls, not one`);
+  const nbval = (article.innerText.match(/.{0,30}NBVAL.{0,30}/g) || []).slice(0, 3);
+  const soft = [];
+  for (const img of article.querySelectorAll("img")) {
+    if (!visible(img) || !img.complete || !img.naturalWidth || img.clientWidth < 48 || /\.svg(\?|$)/.test(img.src)) continue;
+    if (img.naturalWidth < 1.5 * img.clientWidth) {
+      soft.push(`${img.naturalWidth} px shown at ${img.clientWidth} px: ${(img.getAttribute("alt") || img.src).slice(0, 60)}`);
+    }
+  }
+  return { problems, nbval, soft };
+}
+
+async function checkLayout(page, name, viewport) {
+  // figures load lazily: load them all (after the first-visit size was measured)
+  await page.evaluate(() => Promise.all([...document.querySelectorAll("article img")].map((img) => {
+    img.loading = "eager";
+    return img.decode().catch(() => undefined);
+  })));
+  const layout = await page.evaluate(inspectLayout);
+  for (const p of layout.problems) fail(name, `at ${viewport}: ${p}`);
+  for (const m of layout.nbval) fail(name, `at ${viewport}: a visible NBVAL marker: "${m}"`);
+  for (const m of layout.soft) fail(name, `at ${viewport}: figure softer than 1.5x: ${m}`);
+  return layout.problems.length + layout.nbval.length + layout.soft.length;
+}
+
 async function runAxe(page) {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async (exceptions) => {
@@ -209,39 +270,59 @@ async function runAxe(page) {
   }, THEME_EXCEPTIONS);
 }
 
-// Move every kernel-free slider over all its frames with the keyboard.
-async function exerciseSliders(page, name) {
+// Move every control of every kernel-free panel: sliders with the keyboard over all
+// their values, option buttons by clicking each; the figure must change.
+async function exercisePanels(page, name) {
   const panels = page.locator(".lc-panel");
   const count = await panels.count();
   const report = [];
   for (let k = 0; k < count; k++) {
     const panel = panels.nth(k);
-    const range = panel.locator("input.lc-range");
-    const max = Number(await range.getAttribute("max"));
-    const note = await panel.locator(".lc-note").textContent();
-    if (!/Colab/.test(note) || !/Binder/.test(note)) fail(name, `slider ${k + 1}: its note does not point to Colab and Binder`);
+    const label = `panel ${k + 1}`;
+    const note = (await panel.locator(".lc-note").textContent()) ?? "";
+    const shallow = (await panel.getAttribute("data-lc-shallow")) !== null;
+    if (!shallow && (!/Colab/.test(note) || !/Binder/.test(note))) fail(name, `${label}: its note does not point to Colab and Binder`);
+    const total = Number(await panel.getAttribute("data-controls"));
+    const liveOnly = JSON.parse((await panel.getAttribute("data-live-only")) ?? "[]");
+    const controls = panel.locator(".lc-control");
+    const shown = await controls.count();
+    if (shown + liveOnly.length !== total) fail(name, `${label}: ${shown} controls on the page and ${liveOnly.length} named as notebook-only, of ${total}`);
+    for (const missing of liveOnly) if (!note.includes(missing)) fail(name, `${label}: the notebook-only control "${missing}" is not named beside the panel`);
     const state = () => panel.evaluate((p) => {
+      const out = p.querySelector(".lc-output path.lc-out");
+      if (out) return out.getAttribute("d") + (p.querySelector(".lc-mse")?.textContent ?? "");
       const img = p.querySelector("img.lc-frame");
-      return JSON.stringify([img.getAttribute("src").length, img.getAttribute("src").slice(-48),
-                             img.style.visibility || "visible", p.querySelector(".lc-message").textContent,
-                             p.querySelector(".lc-value").textContent]);
+      return JSON.stringify([img.hidden ? "" : img.getAttribute("src"), p.querySelector(".lc-message").textContent]);
     });
-    const initial = await state();
-    await range.focus();
-    await page.keyboard.press("Home");
-    const seen = new Set([await state()]);
-    const values = new Set([JSON.parse(await state())[4]]);
-    for (let i = 0; i < max; i++) {
-      await page.keyboard.press("ArrowRight");
-      const s = await state();
-      seen.add(s);
-      values.add(JSON.parse(s)[4]);
+    let changing = 0;
+    for (let c = 0; c < shown; c++) {
+      const control = controls.nth(c);
+      const seen = new Set([await state()]);
+      const range = control.locator("input.lc-range");
+      if (await range.count()) {
+        const steps = shallow ? 5 : Number(await range.getAttribute("max"));
+        await range.focus();
+        await page.keyboard.press(shallow ? "ArrowLeft" : "Home");
+        seen.add(await state());
+        for (let i = 0; i < steps; i++) {
+          await page.keyboard.press("ArrowRight");
+          seen.add(await state());
+        }
+      } else {
+        const options = control.locator(".lc-option");
+        for (let i = 0; i < await options.count(); i++) {
+          await options.nth(i).click();
+          seen.add(await state());
+        }
+      }
+      const what = ((await control.locator(".lc-label").first().textContent()) ?? `control ${c + 1}`).trim();
+      if (seen.size < 2) fail(name, `${label}: moving "${what}" does not change the figure`);
+      else changing += 1;
     }
-    const atEnd = Number(await range.inputValue());
-    if (atEnd !== max) fail(name, `slider ${k + 1}: the keyboard moved it to ${atEnd}, not to its last frame ${max}`);
-    if (!seen.has(initial) || seen.size < 2) fail(name, `slider ${k + 1}: moving it does not change the figure`);
-    if (values.size !== max + 1) fail(name, `slider ${k + 1}: its readout shows ${values.size} values over ${max + 1} frames`);
-    report.push({ frames: max + 1, distinct: seen.size });
+    await page.waitForLoadState("networkidle");
+    const broken = await panel.evaluate((p) => { const i = p.querySelector("img.lc-frame"); return i && !i.hidden && i.complete && !i.naturalWidth; });
+    if (broken) fail(name, `${label}: its last frame did not load`);
+    report.push({ controls: shown, total, changing });
   }
   return report;
 }
@@ -257,6 +338,8 @@ const browser = await chromium.launch({
          "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+await phone.route("**/*", (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort("blockedbyclient")));
 const externalRequests = [];
 await context.route("**/*", (route) => {
   const url = route.request().url();
@@ -287,6 +370,8 @@ for (const name of pages) {
   page.on("console", (msg) => { if (msg.type() === "error") errors.push(`console: ${msg.text()}`); });
   page.on("pageerror", (err) => errors.push(`exception: ${err.message}`));
   page.on("requestfailed", (req) => {
+    // a panel frame still loading when the next control move replaces it is cancelled, not lost
+    if (req.failure()?.errorText === "net::ERR_ABORTED" && req.url().includes("/_static/panels/")) return;
     if (req.url().startsWith(origin)) errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
   });
   page.on("response", (res) => {
@@ -298,6 +383,7 @@ for (const name of pages) {
   await page.evaluate(() => window.MathJax?.startup?.promise);
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   const info = await page.evaluate(inspectPage);
+  await checkLayout(page, name, "1280 px");
 
   for (const e of errors) fail(name, e);
   for (const url of externalRequests.slice(before)) fail(name, `requested ${url} from outside the site`);
@@ -375,12 +461,23 @@ for (const name of pages) {
       }
     }
 
-    row.sliders = await exerciseSliders(page, name);
+    const before = errors.length;
+    row.sliders = await exercisePanels(page, name);
+    for (const e of errors.slice(before)) fail(name, `while moving the panels' controls: ${e}`);
     if (info.own > PAGE_LIMIT_BYTES) fail(name, `the page and its images weigh ${row.ownMB.toFixed(2)} MB (limit 5 MB)`);
-    if (info.firstVisit > PAGE_LIMIT_BYTES) fail(name, `a first visit transfers ${row.visitMB.toFixed(2)} MB (limit 5 MB)`);
+    if (info.firstVisit > FIRST_VISIT_LIMIT_BYTES) fail(name, `a first visit transfers ${row.visitMB.toFixed(2)} MB compressed (limit 1.5 MB)`);
+  }
+  {                                                   // the same page on a phone
+    const small = await phone.newPage();
+    await small.goto(`${origin}/${name}`, { waitUntil: "load" });
+    await small.evaluate(() => window.MathJax?.startup?.promise);
+    await small.evaluate(() => document.fonts.ready.then(() => undefined));
+    row.phone = await checkLayout(small, name, "390 px");
+    await small.close();
   }
   summary.push(row);
   await page.close();
+  console.error(`checked ${name}`);                   // progress (the table comes at the end)
 }
 
 // Search.
@@ -401,16 +498,17 @@ for (const name of pages) {
   await page.close();
 }
 
+await phone.close();
 await browser.close();
 server.close();
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-console.log("page".padEnd(34), "HTML kB".padStart(8), "own MB".padStart(7), "visit MB".padStart(9), "math".padStart(5), "imgs".padStart(5), " sliders (frames/distinct)");
+console.log("page".padEnd(34), "HTML kB".padStart(8), "own MB".padStart(7), "visit MB gz".padStart(12), "math".padStart(5), "imgs".padStart(5), " panels (controls shown/of, changing)");
 for (const r of summary) {
   if (r.results !== undefined) { console.log(r.page.padEnd(34), `${r.results} results`); continue; }
   if (r.redirect !== undefined) { console.log(r.page.padEnd(34), `redirects to ${r.redirect}`); continue; }
-  const sliders = Array.isArray(r.sliders) ? r.sliders.map((s) => `${s.frames}/${s.distinct}`).join(" ") : r.sliders || "";
-  console.log(r.page.padEnd(34), String(r.kB).padStart(8), r.ownMB.toFixed(2).padStart(7), r.visitMB.toFixed(2).padStart(9),
+  const sliders = Array.isArray(r.sliders) ? r.sliders.map((s) => `${s.controls}/${s.total},${s.changing}`).join(" ") : r.sliders || "";
+  console.log(r.page.padEnd(34), String(r.kB).padStart(8), r.ownMB.toFixed(2).padStart(7), r.visitMB.toFixed(2).padStart(12),
               String(r.math).padStart(5), String(r.images).padStart(5), " " + sliders);
 }
 console.log(`axe violations (nodes, whole pages, all impacts): ${JSON.stringify(axeCounts)}`);
