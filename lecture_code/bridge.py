@@ -302,7 +302,9 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
 
     controls = {"optimizer": widgets.Choice("optimizer", _optimizers.NAMES, "adam"),
                 "lr": widgets.Slider("learning rate", 1e-4, 10.0, 0.01, log=True)}
-    return widgets.Panel(update, controls,                   # the site: one rate per decade
-                         static_values={"lr": [10.0 ** k for k in range(-4, 2)]},
-                         alt="Per-epoch training loss of one network in numpy "
-                         "(thick) and torch (dashed, on top), and their difference (log scale).")
+    panel = widgets.Panel(update, controls,                  # the site: one rate per decade
+                          static_values={"lr": [10.0 ** k for k in range(-4, 2)]},
+                          alt="Per-epoch training loss of one network in numpy "
+                          "(thick) and torch (dashed, on top), and their difference (log scale).")
+    panel.figures = (figure,)
+    return panel

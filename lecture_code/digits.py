@@ -234,7 +234,10 @@ def panel(data: Split, *, seed: int = 0, **options):
                 "lam": widgets.Slider("λ (L2)", 1e-5, 0.1, 1e-4, log=True)}
     grid = {"hidden": [8, 32, 128], "epochs": [10, 20, 40],         # the site: 45 frames,
             "lam": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}                  # each axis evenly spaced in log
-    return widgets.Panel(update, controls, static_controls=list(grid), static_values=grid, alt=(
-        "Left: training and validation loss per epoch of a 64-hidden-10 network on the "
+    panel = widgets.Panel(update, controls, static_controls=list(grid), static_values=grid, alt=(
+        "Left: training and validation loss per epoch of a network with 64 inputs, one hidden "
+        "layer and 10 outputs, trained on the "
         "handwritten digits. Right: the validation set's confusion matrix, true digit down, "
         "predicted digit across, with the count in each cell."))
+    panel.figures = (figure,)
+    return panel

@@ -66,13 +66,24 @@ def default_grid_controls(controls: dict, count: int, chosen=None) -> tuple:
 
 
 def grid(panel) -> list:
-    """``(settings, png, message)`` for every grid point, the last axis fastest."""
+    """``(settings, png, message)`` for every grid point, the last axis fastest.
+
+    The panel's ``figures`` (those with ``hold_limits``, see
+    :class:`lecture_code.plotting.style.HeldLimits`) keep the same axis limits
+    in every frame: a first pass over the grid finds limits that fit them all,
+    and the second renders with them.
+    """
     axes = grid_axes(panel)
-    out = []
-    for combination in itertools.product(*axes.values()):
-        settings = dict(zip(axes, combination))
-        png, message = panel._render(settings, SCALE)
-        out.append((settings, png, message))
+    settings = [dict(zip(axes, combination)) for combination in itertools.product(*axes.values())]
+    figures = [f for f in getattr(panel, "figures", ()) if hasattr(f, "hold_limits")]
+    for figure in figures:
+        figure.hold_limits(True)
+    try:
+        for _ in range(2 if figures else 1):
+            out = [(s, *panel._render(s, SCALE)) for s in settings]
+    finally:
+        for figure in figures:
+            figure.hold_limits(False)
     return out
 
 

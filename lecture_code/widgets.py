@@ -138,6 +138,10 @@ class Panel:
     #: button instead of blocking (see :meth:`widget`). Panels set it after
     #: construction, e.g. ``panel.cost = lambda **values: ...``.
     cost = None
+    #: The figures ``update`` draws into, if they can hold their axis limits
+    #: (:class:`lecture_code.plotting.style.HeldLimits`): the site's frames then
+    #: share one set of limits (see :func:`lecture_code.frames.grid`).
+    figures = ()
 
     def widget(self):
         """The live ipywidgets version: controls, a message line and one image.
@@ -379,5 +383,7 @@ def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, 
         figure.update(predict, X_train, y_train, X_test, y_test, history)
         return figure.to_png()
 
-    return Panel(update, controls, alt=alt, **panel_options)
+    panel = Panel(update, controls, alt=alt, **panel_options)
+    panel.figures = (figure,)
+    return panel
 

@@ -342,3 +342,43 @@ def test_a_computation_still_running_shows_progress_then_its_result(monkeypatch)
     controls.children[0].value = 0.8
     assert any("Computing this setting" in line for line in lines)
     assert message.value == "" and bytes(image.value) == png_of(0.8)
+
+
+def test_the_site_frames_of_a_panel_share_one_set_of_axis_limits(tmp_path, monkeypatch):
+    """frames.grid renders twice with the figures holding their limits: every frame is
+    drawn with the widest range any frame needs, and holding stops afterwards."""
+    from lecture_code.plotting.style import HeldLimits
+    monkeypatch.chdir(tmp_path)
+    figure, used = HeldLimits(), []
+
+    def update(top):
+        used.append(figure._widen("loss", 0.0, top))
+        return b"\x89PNG\r\n\x1a\n" + bytes(8) + struct.pack(">II", 4, 2) + bytes(4)
+
+    panel = widgets.Panel(update, {"top": Slider("top", 1.0, 5.0, 2.0)}, alt="x", static_frames=5)
+    panel.figures = (figure,)
+    frames.grid(panel)
+    assert used[:5] == [(0.0, 1.0), (0.0, 2.0), (0.0, 3.0), (0.0, 4.0), (0.0, 5.0)]  # first pass
+    assert used[5:] == [(0.0, 5.0)] * 5                                             # the frames
+    assert figure._widen("loss", 0.0, 1.0) == (0.0, 1.0)        # no longer held
+    plain = widgets.Panel(update, {"top": Slider("top", 1.0, 5.0, 2.0)}, alt="x", static_frames=5)
+    used.clear()
+    frames.grid(plain)                  # no figures: one pass, each frame its own limits
+    assert len(used) == 5
+
+
+def test_a_boundary_figure_holding_its_limits_keeps_the_widest_loss_axis():
+    from lecture_code.plotting import BoundaryFigure
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1])
+    predict = lambda grid: np.full(len(grid), 0.5)
+    figure = BoundaryFigure()
+    short = training.History(train_loss=[0.4, 0.3])
+    tall = training.History(train_loss=[4.0, 3.0, 2.0, 1.0])
+    figure.update(predict, X, y, history=tall)
+    figure.update(predict, X, y, history=short)
+    assert figure.ax_loss.get_ylim()[1] < 1.0           # unheld: each history its own axis
+    figure.hold_limits(True)
+    figure.update(predict, X, y, history=tall)
+    figure.update(predict, X, y, history=short)
+    assert figure.ax_loss.get_ylim()[1] >= 4.0 and figure.ax_loss.get_xlim()[1] >= 3

@@ -185,8 +185,10 @@ class BoundaryFigure(Blitter):
         self.best_line.set_xdata([best or 0] * 2)
         losses = np.concatenate([train, val])
         losses = losses[np.isfinite(losses) & (losses > 0)]
-        limits += (_nice_ceil(max(len(train), len(val), 2) - 1),
-                   _nice_ceil(1.05 * losses.max()) if losses.size else 1.0, bool(val.size))
+        x, y = self._widen("x", *limits[0:2]), self._widen("y", *limits[2:4])
+        last_epoch = self._widen("epochs", 0, _nice_ceil(max(len(train), len(val), 2) - 1))[1]
+        top = self._widen("loss", 0, _nice_ceil(1.05 * losses.max()) if losses.size else 1.0)[1]
+        limits = (*x, *y, last_epoch, top, bool(val.size))
         if limits != self._limits:                              # redraw the background once
             self.ax_boundary.set(xlim=limits[0:2], ylim=limits[2:4])
             self.ax_loss.set(xlim=(0, limits[4]), ylim=(0, limits[5]))

@@ -239,12 +239,14 @@ class LossComparisonFigure(Blitter):
         low = _step_125(min(shown[0].min(), shown[1].min()) / 1.05, down=True)
         high = _step_125(max(shown[0].max(), shown[1].max()) * 1.05, down=False)
         gap_top = max(1e-8, 10.0 ** np.ceil(np.log10(max(gap.max(), 1e-300))))
-        key = (len(ours), low, high, gap_top)
+        low, high = self._widen("loss", low, high)
+        gap_top = self._widen("gap", 1e-18, gap_top)[1]
+        key = (self._widen("epochs", 1, len(ours))[1], low, high, gap_top)
         self.title.set_text(title if title is not None
                             else f"max |numpy − torch| over {len(ours)} epochs = {gap.max():.1e}")
         if key != self._key:                  # the data transforms follow the limits
             for ax in (self.ax, self.ax_gap):
-                ax.set_xlim(1, max(len(ours), 2))
+                ax.set_xlim(1, max(key[0], 2))
             self.ax.set_ylim(low, high)
             self.ax_gap.set_ylim(1e-18, gap_top)
             self._key = key

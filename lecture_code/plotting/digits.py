@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import _checks
 from .curves import loss_curves
-from .style import _axes
+from .style import HeldLimits, _axes
 
 __all__ = ['digit_images', 'confusion_plot', 'weight_images', 'DigitsFigure']
 
@@ -104,7 +104,7 @@ def weight_images(axes, W, *, titles=None):
     return drawn
 
 
-class DigitsFigure:
+class DigitsFigure(HeldLimits):
     """The panel's figure: loss per epoch (left) and a confusion matrix (right).
 
     Made once; :meth:`update` clears both axes, redraws them and returns PNG
@@ -125,6 +125,8 @@ class DigitsFigure:
         self.ax_matrix.clear()
         loss_curves(self.ax_loss, history)
         self.ax_loss.set(yscale="log", title="loss (categorical cross-entropy)")
+        self.ax_loss.set_xlim(self._widen("epochs", *self.ax_loss.get_xlim()))
+        self.ax_loss.set_ylim(self._widen("loss", *self.ax_loss.get_ylim()))
         # plain ticks at 1, 2, 5 x 10^k (no mathtext), no minor labels
         self.ax_loss.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
         self.ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))

@@ -95,7 +95,33 @@ def _step_125(value: float, down: bool) -> float:
     return max(v for v in steps if v <= value) if down else min(v for v in steps if v >= value)
 
 
-class Blitter:
+class HeldLimits:
+    """Axis limits that can be held wide enough for a whole set of frames.
+
+    The static site shows a panel's precomputed frames side by side in time: if
+    one frame's loss axis ends at 2 and the next at 5, the curves jump while
+    the data do not. :func:`lecture_code.frames.grid` therefore renders a
+    panel's grid twice with :meth:`hold_limits` on: the first pass only
+    widens the limits (:meth:`_widen` returns the range of every value seen
+    so far), and the second draws every frame with those common limits.
+    """
+
+    _held: dict | None = None
+
+    def hold_limits(self, hold: bool = True) -> None:
+        """Start (``True``) or stop holding the limits; starting forgets earlier ones."""
+        self._held = {} if hold else None
+
+    def _widen(self, name: str, low: float, high: float) -> tuple[float, float]:
+        """``(low, high)``, widened to every range named ``name`` seen while holding."""
+        if self._held is None:
+            return low, high
+        seen = self._held.get(name, (low, high))
+        self._held[name] = (min(seen[0], low), max(seen[1], high))
+        return self._held[name]
+
+
+class Blitter(HeldLimits):
     """Base of the figures drawn many times (the live widgets' figures).
 
     A subclass creates ``self.figure``, ``self.canvas`` (Agg) and
