@@ -17,7 +17,7 @@ also available as ``lecture_code.plotting.<name>``.
 """
 from __future__ import annotations
 
-from .style import PALETTE, CLASS_COLORS, MARKERS, BOUNDARY_CMAP, REGION_CMAP, Blitter
+from .style import PALETTE, CLASS_COLORS, MARKERS, BOUNDARY_CMAP, REGION_CMAP, Blitter, HeldLimits
 from .boundary import decision_boundary, BoundaryFigure, WeightsFigure
 from .curves import (
     loss_curves, accuracy_curves, activation_plot, regression_fit, FitFigure,
@@ -41,6 +41,7 @@ __all__ = [
     'BOUNDARY_CMAP',
     'REGION_CMAP',
     'Blitter',
+    'HeldLimits',
     'decision_boundary',
     'BoundaryFigure',
     'WeightsFigure',
