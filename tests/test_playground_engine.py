@@ -1,12 +1,15 @@
 """The browser playground's JavaScript engine (book/_static/playground/) against lecture_code.
 
 Two directions, over a grid of settings (every activation, loss and
-optimizer, the penalties, depth 0 to 6, full batch and minibatches, dropout):
+optimizer, the penalties, depth 0 to 6, full batch and minibatches, dropout,
+a saturated output):
 
 - numpy -> JavaScript: numpy trains each setting while recording its
   minibatch orders and dropout masks; the fixtures (data, initial weights,
   draws, per-epoch losses) go to ``node --test tests/playground/``, where the
-  JavaScript engine must reproduce every epoch to 1e-12 relative.
+  JavaScript engine must reproduce every epoch to 1e-12 relative. So must its
+  activations, cross-entropy and dropout at the edges (saturated
+  pre-activations, infinite gradients), against numpy's values there.
 - JavaScript -> numpy: the browser's own runs (``Run.exportRun()``, what the
   page's "Reproduce in Python" saves) are replayed by
   :func:`lecture_code.playground.replay`, equal to 1e-10 relative.
@@ -19,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lecture_code import playground, training
+from lecture_code import activations, losses, playground, regularization, training
 from lecture_code.network import MLP
 from lecture_code.playground import Config
 
@@ -67,6 +70,10 @@ def _grid():
         yield (f"dropout {p} minibatch", dict(small, dropout=p, batch_size=16, hidden_layers=3),
                ["x1", "x2"])
     yield "dropout full batch", dict(small, dropout=0.3), ["x1", "x2"]
+    # saturated: margins of 20 and more, where a cross-entropy from the rounded probabilities
+    # is off by 1e-7 relative; from the logits both engines agree
+    yield ("saturated sigmoid output", dict(small, dataset="blobs", noise=0.0, epochs=30,
+                                            optimizer="sgd", lr=10.0), ["x1", "x2"])
     yield "spiral, every feature", dict(small, dataset="spiral", hidden_layers=6), ALL_FEATURES
     yield "regression", dict(small, dataset="regression", optimizer="sgd", lr=0.1), ["x1", "x2"]
     yield ("regression, l2, dropout, features", dict(small, dataset="regression", penalty="l2",
@@ -104,6 +111,41 @@ def _fixture(name, changes, names, seed):
                 final_params=model.flat_params.tolist())
 
 
+#: Pre-activations at and beyond saturation, where the derivatives' forms matter.
+EDGE_Z = [-800.0, -50.0, -40.0, -20.0, -1.0, -1e-300, 0.0, 1e-300, 3.0, 20.0, 40.0, 50.0, 800.0]
+
+
+def _numbers(values):
+    """Floats as their shortest decimal text ('inf' too, which JSON cannot hold); JS reads them with Number()."""
+    return [repr(float(v)).replace("inf", "Infinity").replace("nan", "NaN") for v in np.ravel(values)]
+
+
+def _edges():
+    """numpy's values at the edges, for the JavaScript engine to reproduce: every hidden
+    activation's forward and backward (upstream gradients 1, -3, inf and -inf), the
+    cross-entropy from the logits and its gradient for labels 0, 0.3 and 1, and dropout's
+    backward pass of an infinite gradient."""
+    z = np.array(EDGE_Z)
+    acts = {}
+    for name in playground.ACTIVATIONS:
+        act = activations.get(name)
+        with np.errstate(over="ignore"):
+            a = act.forward(z)
+        acts[name] = dict(forward=_numbers(a), backward={
+            _numbers([g])[0]: _numbers(act.backward(z, a, np.full(z.shape, g)))
+            for g in (1.0, -3.0, np.inf, -np.inf)})
+    bce = {}
+    for y in (0.0, 0.3, 1.0):
+        Y = np.full((1, 1), y)
+        bce[str(y)] = dict(value=_numbers([losses._bce_logits(np.array([[v]]), Y) for v in z]),
+                           grad=_numbers([losses._bce_logits_grad(np.array([[v]]), Y)[0, 0] for v in z]))
+    drop = regularization.Dropout(0.5, rng=np.random.default_rng(0))
+    drop.mask = np.array([0.0, 2.0, 0.0, 2.0])
+    dropout = dict(mask=_numbers(drop.mask), dA=_numbers([np.inf, np.inf, -np.inf, -1.5]),
+                   backward=_numbers(drop.backward(np.array([np.inf, np.inf, -np.inf, -1.5]))))
+    return dict(z=_numbers(z), activations=acts, bce=bce, dropout=dropout)
+
+
 def _node(*args, env=None, cwd=ROOT):
     result = subprocess.run(["node", *args], cwd=cwd, env=env, capture_output=True, text=True,
                             timeout=600)
@@ -114,12 +156,15 @@ def test_javascript_engine_reproduces_numpy_epoch_by_epoch(tmp_path):
     import os
     fixtures = [_fixture(name, changes, names, seed)
                 for seed, (name, changes, names) in enumerate(_grid())]
-    path = tmp_path / "fixtures.json"
+    path, edges = tmp_path / "fixtures.json", tmp_path / "edges.json"
     path.write_text(json.dumps(fixtures))
+    edges.write_text(json.dumps(_edges()))
     code, output = _node("--test", "--test-reporter=spec", "tests/playground/",
-                         env={**os.environ, "PLAYGROUND_FIXTURES": str(path)})
+                         env={**os.environ, "PLAYGROUND_FIXTURES": str(path),
+                              "PLAYGROUND_EDGES": str(edges)})
     assert code == 0, output
-    assert f"pass {len(fixtures) + 1}" in output, output    # every setting ran, and the coverage check
+    # every setting ran, and the coverage check and the edges
+    assert f"pass {len(fixtures) + 2}" in output, output
 
 
 def _browser_runs(tmp_path, settings):

@@ -10,14 +10,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { MLP } from "../../book/_static/playground/network.js";
+import { Dropout, MLP } from "../../book/_static/playground/network.js";
 import { Trainer } from "../../book/_static/playground/training.js";
 import { Generator } from "../../book/_static/playground/random.js";
 import { features } from "../../book/_static/playground/dataset.js";
+import * as activations from "../../book/_static/playground/activations.js";
+import * as losses from "../../book/_static/playground/losses.js";
 
 const PATH = process.env.PLAYGROUND_FIXTURES;
 assert.ok(PATH, "PLAYGROUND_FIXTURES must name the fixtures file (tests/test_playground_engine.py writes it)");
 const FIXTURES = JSON.parse(readFileSync(PATH, "utf8"));
+const EDGES_PATH = process.env.PLAYGROUND_EDGES;
+assert.ok(EDGES_PATH, "PLAYGROUND_EDGES must name numpy's values at the edges (tests/test_playground_engine.py writes it)");
+const EDGES = JSON.parse(readFileSync(EDGES_PATH, "utf8"));
 const RTOL = 1e-12;
 
 /** Hands out numpy's recorded draws: one order per epoch, and 1/0 for kept/dropped units. */
@@ -81,3 +86,40 @@ for (const f of FIXTURES) {
     close(Array.from(model.flatParams), f.final_params, "final parameters", (e) => Math.max(Math.abs(e), 1));
   });
 }
+
+/** numpy's numbers, written as text so that infinities survive JSON. */
+const numbers = (texts) => texts.map(Number);
+
+/** Equal to numpy's value: exactly where it is 0 or not finite, else to RTOL relative. */
+function same(actual, expected, what) {
+  if (expected === 0 || !Number.isFinite(expected)) {
+    assert.ok(actual === expected || (Number.isNaN(actual) && Number.isNaN(expected)),
+      `${what}: JavaScript ${actual}, numpy ${expected}`);
+  } else {
+    const err = Math.abs(actual - expected) / Math.abs(expected);
+    assert.ok(err <= RTOL, `${what}: JavaScript ${actual}, numpy ${expected} (relative error ${err})`);
+  }
+}
+
+test("activations, cross-entropy and dropout at the edges equal numpy's", () => {
+  const z = numbers(EDGES.z);
+  for (const [name, expected] of Object.entries(EDGES.activations)) {
+    const act = activations.get(name), a = z.map(act.forward);
+    numbers(expected.forward).forEach((e, i) => same(a[i], e, `${name}(${z[i]})`));
+    for (const [da, values] of Object.entries(expected.backward)) {
+      numbers(values).forEach((e, i) => same(act.backward(z[i], a[i], Number(da)), e,
+        `${name} backward at z = ${z[i]}, da = ${da}`));
+    }
+  }
+  for (const [y, expected] of Object.entries(EDGES.bce)) {
+    const Y = Float64Array.of(Number(y)), grad = new Float64Array(1);
+    numbers(expected.value).forEach((e, i) => same(losses.bce.logitValue(Float64Array.of(z[i]), Y), e,
+      `bce from the logit ${z[i]}, label ${y}`));
+    numbers(expected.grad).forEach((e, i) => same(losses.bce.logitGrad(Float64Array.of(z[i]), Y, grad)[0], e,
+      `bce gradient at the logit ${z[i]}, label ${y}`));
+  }
+  const drop = new Dropout(0.5, new Generator(0));
+  drop.mask = Float64Array.from(numbers(EDGES.dropout.mask));
+  const back = drop.backward(Float64Array.from(numbers(EDGES.dropout.dA)));
+  numbers(EDGES.dropout.backward).forEach((e, i) => same(back[i], e, `dropout backward, unit ${i}`));
+});

@@ -36,8 +36,9 @@ export class Dropout {
   }
   backward(dA) {
     if (this.mask === null) return dA;
-    const out = this.buffer(dA.length).grad;
-    for (let i = 0; i < dA.length; i++) out[i] = dA[i] * this.mask[i];
+    const out = this.buffer(dA.length).grad, mask = this.mask;
+    // a dropped unit passes exactly 0, even when dA is infinite there (inf * 0 would be NaN)
+    for (let i = 0; i < dA.length; i++) out[i] = mask[i] === 0.0 ? 0.0 : dA[i] * mask[i];
     return out;
   }
 }
@@ -164,14 +165,24 @@ export class MLP {
     }
   }
 
-  /** Forward, loss and backward on one batch; the gradients include the penalty's.
-   *  Returns [data loss, output], like MLP._loss_and_grads. */
-  lossAndGrads(X, Y, n, loss, penalty = "none", lam = 0.0, training = true) {
+  /** [data loss, output] of a forward pass on n rows, like MLP._loss: for a fused pair
+   *  (sigmoid output and 'bce') the loss comes from the output's logits Z. */
+  loss(X, Y, n, loss, training = false) {
     const out = this.forward(X, n, training);
+    const last = this.layers[this.layers.length - 1];
+    if (loss.fusedWith === last.activation.name) return [loss.logitValue(last.Z, Y), out];
+    return [loss.value(out, Y), out];
+  }
+
+  /** Forward, loss and backward on one batch; the gradients include the penalty's.
+   *  Returns [data loss, output], like MLP._loss_and_grads: for a fused pair the
+   *  gradient at the output's logits is the loss's logitGrad. */
+  lossAndGrads(X, Y, n, loss, penalty = "none", lam = 0.0, training = true) {
+    const [value, out] = this.loss(X, Y, n, loss, training);
     const last = this.layers[this.layers.length - 1];
     const dZ = last.buffer(n).dZ;
     if (loss.fusedWith === last.activation.name) {
-      for (let i = 0; i < out.length; i++) dZ[i] = (out[i] - Y[i]) / out.length;
+      loss.logitGrad(last.Z, Y, dZ);
     } else {
       loss.grad(out, Y, dZ);
       for (let i = 0; i < out.length; i++) dZ[i] = last.activation.backward(last.Z[i], out[i], dZ[i]);
@@ -180,7 +191,7 @@ export class MLP {
     if (penalty !== "none" && lam > 0) {
       for (const layer of this.layers) penaltyGrad(layer.W, layer.gW, penalty, lam);
     }
-    return [loss.value(out, Y), out];
+    return [value, out];
   }
 }
 

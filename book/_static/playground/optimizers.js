@@ -93,9 +93,10 @@ const CLASSES = { sgd: SGD, momentum: Momentum, rmsprop: RMSprop, adam: Adam };
 /** The optimizer names make() accepts. */
 export const NAMES = ["sgd", "momentum", "rmsprop", "adam"];
 
-/** Build an optimizer by name over the flat parameter vector params. */
+/** Build an optimizer by name (case-insensitive) over the flat parameter vector params. */
 export function make(name, params, lr) {
-  const Class = CLASSES[name];
+  const key = typeof name === "string" ? name.toLowerCase() : null;
+  const Class = key !== null && Object.hasOwn(CLASSES, key) ? CLASSES[key] : undefined;
   if (!Class) throw new Error(`optimizer must be one of ${NAMES.join(", ")}, got ${JSON.stringify(name)}`);
   return new Class(params, lr);
 }

@@ -30,14 +30,17 @@ function fail(name, expected, value) {
 }
 const integer = (v, name, lo, hi) => (Number.isInteger(v) && v >= lo && v <= hi ? v : fail(name, `an integer in ${lo}..${hi}`, v));
 const number = (v, name, lo, hi) => (typeof v === "number" && v >= lo && v <= hi ? v : fail(name, `a number in [${lo}, ${hi}]`, v));
-const choice = (v, name, options) => (options.includes(v) ? v : fail(name, `one of ${options.join(", ")}`, v));
+/** A name from options, compared case-insensitively and returned as compared ('Circles' -> 'circles'),
+ *  as lecture_code's Config does. */
+const choice = (v, name, options) => (typeof v === "string" && options.includes(v.toLowerCase())
+  ? v.toLowerCase() : fail(name, `one of ${options.join(", ")}`, v));
 
 /** A complete, checked configuration from DEFAULTS and changes; units becomes one number per hidden layer. */
 export function normalise(changes = {}) {
   const unknown = Object.keys(changes).filter((k) => !(k in DEFAULTS));
   if (unknown.length) throw new Error(`unknown knob(s) ${unknown.join(", ")}; expected ${Object.keys(DEFAULTS).join(", ")}`);
   const c = { ...DEFAULTS, ...changes };
-  choice(c.dataset, "dataset", Object.keys(dataset.DATASETS));
+  c.dataset = choice(c.dataset, "dataset", Object.keys(dataset.DATASETS));
   integer(c.points, "points", 10, 5000);
   number(c.noise, "noise", 0, 10);
   number(c.test_fraction, "test_fraction", 0.05, 0.95);
@@ -46,12 +49,12 @@ export function normalise(changes = {}) {
   while (units.length < c.hidden_layers) units.push(units.length ? units[units.length - 1] : DEFAULTS.units);
   units.forEach((u, i) => integer(u, `units[${i}]`, 1, MAX_UNITS));
   c.units = units.slice(0, Math.max(c.hidden_layers, Array.isArray(c.units) ? c.units.length : MAX_LAYERS));
-  choice(c.activation, "activation", activations.NAMES);
-  choice(c.loss, "loss", ["bce", "mse"]);
-  choice(c.optimizer, "optimizer", optimizers.NAMES);
+  c.activation = choice(c.activation, "activation", activations.NAMES);
+  c.loss = choice(c.loss, "loss", ["bce", "mse"]);
+  c.optimizer = choice(c.optimizer, "optimizer", optimizers.NAMES);
   number(c.lr, "lr", 1e-8, 100);
   if (c.batch_size !== null) integer(c.batch_size, "batch_size", 1, 5000);
-  choice(c.penalty, "penalty", PENALTIES);
+  c.penalty = choice(c.penalty, "penalty", PENALTIES);
   number(c.lam, "lam", 0, 100);
   number(c.dropout, "dropout", 0, 0.95);
   integer(c.epochs, "epochs", 1, 100000);

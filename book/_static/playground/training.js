@@ -4,7 +4,8 @@
 // cuts it into minibatches, and for each runs forward, loss, backward and an
 // optimizer step. The train loss of an epoch is the data loss (no penalty)
 // averaged over its minibatches as measured during the epoch; the test loss
-// is measured after it, without dropout. A Trainer also records every random
+// is measured after it, without dropout (both from the logits for the
+// cross-entropy, as MLP._loss). A Trainer also records every random
 // draw it used (minibatch orders and dropout masks), so the numpy code can
 // replay the run. See chapters 5 (gradient descent) and 7 (regularization).
 
@@ -56,6 +57,9 @@ export class Trainer {
     this.model = model;
     this.data = data;
     this.loss = losses.get(loss);
+    losses.checkOutput(this.loss, model.layers[model.layers.length - 1].activation.name);
+    losses.targets(this.loss, data.Y_train, "Y_train");
+    losses.targets(this.loss, data.Y_test, "Y_test");
     this.opt = optimizers.make(optimizer, model.flatParams, lr);
     this.n = data.Y_train.length;
     this.batch = batchSize === null ? this.n : Math.min(batchSize, this.n);
@@ -105,8 +109,8 @@ export class Trainer {
     if (!Number.isFinite(trainLoss)) { this.diverged = true; return false; }
     const h = this.history;
     h.train_loss.push(trainLoss);
-    const out = model.forward(data.X_test, data.Y_test.length, false);
-    h.test_loss.push(loss.value(out, data.Y_test));
+    const [testLoss, out] = model.loss(data.X_test, data.Y_test, data.Y_test.length, loss);
+    h.test_loss.push(testLoss);
     if (this.classify) {
       h.train_acc.push(correct / n);
       h.test_acc.push(accuracy(out, data.Y_test));
