@@ -71,10 +71,10 @@ def tanh(z):
 def tanh_prime(z):
     """tanh'(z) = 1 - tanh(z)^2 = 1 / cosh(z)^2, at most 1 (at z = 0).
 
-    The second form has no cancellation: at |z| = 20, tanh(z)^2 rounds to 1
+    The second form has no cancellation: at ``|z| = 20``, tanh(z)^2 rounds to 1
     and 1 - tanh(z)^2 would be 0, while the exact value is 1.7e-17. (Dividing
     by cosh twice rather than by its square keeps the tiny values down to
-    |z| = 710, where cosh overflows and the true 4e^{-1420} underflows anyway.)
+    ``|z| = 710``, where cosh overflows and the true 4e^{-1420} underflows anyway.)
     """
     with np.errstate(over="ignore"):
         c = np.cosh(_z(z))

@@ -41,7 +41,7 @@ __all__ = ["mse", "mse_grad", "mae", "mae_grad", "binary_cross_entropy",
            "categorical_cross_entropy_with_logits_grad", "targets", "check_output",
            "Loss", "get", "NAMES", "TINY", "EPS", "ROW_SUM_TOL"]
 
-#: The smallest normal double: the cross-entropies on probabilities are exact down to it.
+#: The smallest normal double, down to which the cross-entropies on probabilities are exact.
 TINY = float(np.finfo(np.float64).tiny)
 #: The former name of :data:`TINY`, kept for code that imports it.
 EPS = TINY
