@@ -9,12 +9,20 @@ surface with train and test points, train and test loss, the network with
 its weights) and :func:`panel` puts it all behind live controls. Unlike
 TensorFlow Playground, classification can use the cross-entropy.
 
+On the book's website the same playground runs in the browser, in
+JavaScript (``book/_static/playground/``); a browser run exports its data,
+initial weights and random draws, and :func:`replay` trains the same network
+with this package, epoch for epoch.
+
 See chapter 8 (the playground).
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
+import json
+import os
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -23,7 +31,8 @@ from . import _checks, datasets, losses as _losses, optimizers, regularization, 
 from .network import MLP
 
 __all__ = ["DATASETS", "ACTIVATIONS", "BATCH_SIZES", "bumps", "Config", "Result", "make_data",
-           "build", "held_out_curve", "run", "cost", "one_blas_thread", "controls", "panel"]
+           "build", "held_out_curve", "run", "cost", "one_blas_thread", "controls", "panel",
+           "FEATURES", "features", "replay", "EXAMPLE_RUN", "example_run", "site_html"]
 
 #: Four two-class sets and one regression set, all on about [-1.5, 1.5]^2.
 DATASETS = ("circles", "xor", "blobs", "spiral", "regression")
@@ -397,10 +406,144 @@ def panel(config: Config = Config()):
                 raise training.TrainingDiverged("training diverged")
             return figure.update(result).to_png()
 
-    knobs = controls(config)          # the site sweeps the first (the data set) until chapter 8
-    live = Panel(update, knobs, static_controls=list(knobs)[:1], alt=(   # gets its browser face
+    live = Panel(update, controls(config), alt=(
         "The playground: the data with the network's decision boundary or regression "
-        "surface, the network drawn with one link per weight, and the train and test loss."))
+        "surface, the network drawn with one link per weight, and the train and test loss."),
+        static=lambda: site_html(config))
     live.cost = lambda batch_size="full", **values: cost(
         Config(batch_size=None if batch_size == "full" else batch_size, **values))
     return live
+
+
+#: The input features of TensorFlow Playground (and of the browser playground), by name.
+FEATURES = {
+    "x1": lambda X: X[:, 0], "x2": lambda X: X[:, 1],
+    "x1sq": lambda X: X[:, 0] * X[:, 0], "x2sq": lambda X: X[:, 1] * X[:, 1],
+    "x1x2": lambda X: X[:, 0] * X[:, 1],
+    "sinx1": lambda X: np.sin(X[:, 0]), "sinx2": lambda X: np.sin(X[:, 1]),
+}
+
+
+def features(X, names) -> np.ndarray:
+    """The network's inputs: one column per feature name of :data:`FEATURES`, for points ``X`` (n, 2)."""
+    X = _checks.as_matrix(X, "X", columns=2)
+    if isinstance(names, str) or not names:
+        raise ValueError(f"names must be a non-empty list of features from {list(FEATURES)}, got {names!r}")
+    for name in names:
+        _checks.choice(name, "feature", tuple(FEATURES))
+    return np.column_stack([FEATURES[name](X) for name in names])
+
+
+class _Recorded(np.random.Generator):
+    """A generator that hands out recorded draws instead of random ones.
+
+    :func:`lecture_code.training.train` asks it for one minibatch order per
+    epoch (``permutation(n)``) and every dropout layer asks it for a mask
+    (``random(shape)``, kept where the draw is ``>= p``): it returns the
+    browser's orders and, for the masks, 1.0 where the browser kept a unit and
+    0.0 where it dropped one. Asking for more than was recorded is an error.
+    """
+
+    def __init__(self, orders, keep: np.ndarray):
+        super().__init__(np.random.PCG64(0))
+        self._orders, self._keep, self._used = iter(orders), keep, 0
+
+    def permutation(self, n):
+        order = next(self._orders, None)
+        if order is None:
+            raise ValueError("the run records fewer minibatch orders than its epochs need")
+        order = np.asarray(order, dtype=np.int64)
+        if order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n)):
+            raise ValueError(f"a recorded minibatch order must be a permutation of 0..{n - 1}")
+        return order
+
+    def random(self, size=None, dtype=np.float64, out=None):
+        count = int(np.prod(size))
+        if self._used + count > self._keep.size:
+            raise ValueError("the run records fewer dropout decisions than its epochs need")
+        draws = self._keep[self._used:self._used + count].astype(np.float64)
+        self._used += count
+        return draws.reshape(size)
+
+
+def replay(run) -> training.History:
+    """Train the network of a browser run with this package and return its :class:`~lecture_code.training.History`.
+
+    ``run`` is what the browser playground's ``exportRun()`` returns (or its
+    "Reproduce in Python" button saves): a dict, or the path of that JSON
+    file. It holds the configuration, the exact training and test points,
+    the initial parameters (``MLP.flat_params`` order), the minibatch order of
+    every epoch and every dropout decision. The replay builds the same
+    :class:`~lecture_code.network.MLP`, sets those parameters and trains with
+    :func:`lecture_code.training.train`, the test set as its validation set;
+    the losses per epoch equal the browser's (``run["history"]``) to rounding.
+
+    Returns
+    -------
+    History
+        ``train_loss`` and ``val_loss`` (the test loss) per epoch, and the
+        accuracies for the cross-entropy.
+    """
+    if isinstance(run, (str, os.PathLike)):
+        with open(run, encoding="utf-8") as f:
+            run = json.load(f)
+    if not isinstance(run, dict) or run.get("format") != "nn-playground-run":
+        raise ValueError("run must be a browser playground run (exportRun() or its JSON file), "
+                         f"a dict with format 'nn-playground-run'; got {type(run).__name__}")
+    if not isinstance(run.get("epochs"), int) or run["epochs"] < 1:
+        raise ValueError(f"run['epochs'] must be a positive number of trained epochs (press Play or "
+                         f"Step before saving the run), got {run.get('epochs')!r}")
+    c, data = run["config"], run["data"]
+    X_train, X_test = features(data["X_train"], c["features"]), features(data["X_test"], c["features"])
+    model = MLP(run["sizes"], run["activation"], run["output"], rng=np.random.default_rng(0),
+                dropout=c["dropout"])
+    initial = _checks.as_array(run["initial_params"], "run['initial_params']", ndim=1)
+    if initial.shape != model.flat_params.shape:
+        raise ValueError(f"run['initial_params'] must hold {model.flat_params.size} numbers for "
+                         f"sizes {run['sizes']}, got {initial.size}")
+    model.flat_params[:] = initial
+    try:
+        packed = base64.b64decode(run["dropout_keep"], validate=True)
+    except ValueError as error:
+        raise ValueError(f"run['dropout_keep'] must be base64 (the packed dropout decisions): {error}")
+    keep = np.unpackbits(np.frombuffer(packed, dtype=np.uint8),
+                         bitorder="little")[:run["dropout_keep_count"]]
+    recorded = _Recorded(run["orders"], keep)
+    for drop in model.dropouts:
+        drop.rng = recorded
+    with one_blas_thread():
+        return training.train(
+            model, X_train, np.asarray(data["y_train"], dtype=np.float64), loss=run["loss"],
+            optimizer=c["optimizer"], lr=c["lr"], epochs=run["epochs"],
+            batch_size=c["batch_size"], rng=recorded, penalty=c["penalty"],
+            lam=c["lam"] if c["penalty"] != "none" else 0.0,
+            X_val=X_test, y_val=np.asarray(data["y_test"], dtype=np.float64))
+
+
+#: A run of the browser playground, saved with its "Reproduce in Python" button
+#: (written by ``scripts/playground_example.py``; chapter 8 replays it).
+EXAMPLE_RUN = os.path.join(os.path.dirname(__file__), "data", "playground_run.json")
+
+
+def example_run() -> dict:
+    """The browser run in :data:`EXAMPLE_RUN`, as the dict ``replay`` takes."""
+    with open(EXAMPLE_RUN, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def site_html(config: Config = Config()) -> str:
+    """The playground's face on the book's website: the browser playground, starting at ``config``.
+
+    An element the page's script ``_static/playground/playground.js`` (plain
+    JavaScript, served by the site) turns into the live playground; the path is
+    relative to a chapter page in ``book/``. The knobs in the page's address
+    override ``config``.
+    """
+    if not isinstance(config, Config):
+        raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
+    knobs = {k: v for k, v in config.__dict__.items()}
+    return ('<div class="nn-playground" data-config="'
+            + json.dumps(knobs).replace("&", "&amp;").replace('"', "&quot;") + '">\n'
+            '<noscript><p>The browser playground needs JavaScript. Open this chapter in Colab or '
+            'Binder (the rocket icon above) for the live panel.</p></noscript>\n</div>\n'
+            '<script type="module" src="../_static/playground/playground.js"></script>')

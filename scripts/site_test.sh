@@ -5,7 +5,11 @@
 # critical or serious accessibility violation; on chapter pages the
 # kernel-free sliders move the figure, the Colab/Binder links and the
 # "download .ipynb" button are right; search finds the perceptron chapter.
-# The checks are in tests/browser/site.test.mjs. Run scripts/build.sh first.
+# The checks are in tests/browser/site.test.mjs; chapter 8's browser
+# playground has its own, in tests/browser/playground.test.mjs (labelled
+# controls, play, every control by keyboard, state in the URL, axe, and its
+# exported runs replayed by lecture_code.playground.replay). Both always run.
+# Run scripts/build.sh first.
 #
 # Needs Node >= 20 with npm (playwright-core and axe-core are installed from
 # tests/browser/package-lock.json) and a Chromium or Chrome: $CHROME_PATH, or
@@ -56,4 +60,8 @@ export SITE_DIR
 
 echo "==> checking the site in $CHROME_PATH"
 cd "$ROOT/tests/browser"
-node site.test.mjs
+status=0
+node site.test.mjs || status=1
+echo "==> checking the browser playground (chapter 8)"
+node playground.test.mjs || status=1
+exit $status

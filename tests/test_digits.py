@@ -88,6 +88,7 @@ def test_the_wheel_ships_the_data_and_its_licence(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "lecture_code/data/digits.csv.gz" in names
     assert "lecture_code/data/README.md" in names
+    assert "lecture_code/data/playground_run.json" in names     # chapter 8 replays it, in Colab too
     shipped = zipfile.ZipFile(wheel).read("lecture_code/data/digits.csv.gz")
     assert hashlib.sha256(shipped).hexdigest() == digits.SHA256
 

@@ -34,7 +34,7 @@ class PlaygroundFigure(Blitter):
 
     WIDTHS = (0.5, 1.0, 2.0)        # |w| thresholds of the four link widths
 
-    def __init__(self, *, resolution: int = 60, dpi: int = 160):
+    def __init__(self, *, resolution: int = 60, dpi: int = 80):
         from matplotlib.ticker import FixedLocator, NullLocator
         colors = CLASS_COLORS
         self.resolution = _checks.count(resolution, "resolution", minimum=2)

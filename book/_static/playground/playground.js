@@ -1,0 +1,420 @@
+// The browser playground: the page face of chapter 8's live cell, with every
+// knob of lecture_code.playground, training live in JavaScript (run.js) with
+// no kernel and no server. After TensorFlow Playground's playground.ts.
+//
+// It mounts into every element with class "nn-playground" (the first one gets
+// the interface below) and keeps its whole state in the page's query string,
+// so a link reproduces a setting.
+//
+// Interface (window.nnPlayground), used by the browser tests and the replay:
+//   set(changes)   change knobs (names as in playground.Config, plus features
+//                  and show_test); training restarts from epoch 0.
+//   step(n)        train n epochs synchronously, redraw; returns
+//                  {epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, diverged}.
+//   exportRun()    a JSON-serialisable object: configuration, the exact
+//                  training and test points, the initial parameters, the
+//                  minibatch orders and dropout decisions so far, and the
+//                  per-epoch history; lecture_code.playground.replay(run)
+//                  trains the same network with numpy.
+//   play(), pause(), reset()  the buttons; config() the current knobs;
+//   summary()      what step returns, without training or drawing.
+
+import { Run, DEFAULTS, MAX_LAYERS, MAX_UNITS, PENALTIES, normalise, isRegression } from "./run.js";
+import { FEATURES, FEATURE_LABELS } from "./dataset.js";
+import * as heatmap from "./heatmap.js";
+import * as activations from "./activations.js";
+import * as optimizers from "./optimizers.js";
+
+const LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const LAMBDAS = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+const BATCH_SIZES = [null, 1, 5, 10, 20, 50, 100];
+const DATASET_NAMES = { circles: "circles", xor: "XOR", blobs: "two blobs", spiral: "spiral", regression: "regression (two bumps)" };
+// While playing, the network (links and unit heatmaps) is redrawn at most every NETWORK_EVERY_MS;
+// the output heatmap, the numbers and the curve every frame.
+const NETWORK_EVERY_MS = 100;
+const OUTPUT_SIZE = 260, UNIT_SIZE = 34, DENSITY = 50, UNIT_DENSITY = 20, FRAME_BUDGET_MS = 12;
+
+/** Element helper: el("select", {class: "x"}, children...). */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+const svgEl = (tag, attrs = {}) => {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+};
+const fmt = (v, digits = 3) => (v === null || v === undefined ? "–" : Number.isFinite(v) ? v.toFixed(digits) : String(v));
+
+/** The knobs in the query string: only those that differ from the defaults. */
+function toQuery(state) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(state.config)) {
+    const d = k === "units" ? DEFAULTS.units : DEFAULTS[k];
+    if (k === "units") { if (v.some((u) => u !== d)) q.set(k, v.join(",")); }
+    else if (k === "features") { if (v.join(",") !== d.join(",")) q.set(k, v.join(",")); }
+    else if (v !== d) q.set(k, v === null ? "full" : String(v));
+  }
+  if (!state.showTest) q.set("show_test", "0");
+  return q;
+}
+
+/** Knobs read from a query string (unknown or malformed ones are ignored with a console note). */
+export function fromQuery(search) {
+  const q = new URLSearchParams(search), changes = {};
+  let showTest = true;
+  for (const [k, raw] of q) {
+    if (k === "show_test") { showTest = raw !== "0"; continue; }
+    if (!(k in DEFAULTS)) continue;
+    const d = DEFAULTS[k];
+    let v;
+    if (k === "units") v = raw.split(",").map(Number);
+    else if (k === "features") v = raw.split(",").filter(Boolean);
+    else if (k === "batch_size") v = raw === "full" ? null : Number(raw);
+    else if (typeof d === "number") v = Number(raw);
+    else v = raw;
+    try { normalise({ ...changes, [k]: v }); changes[k] = v; } catch (e) { console.warn(`playground: ignoring ${k}=${raw}: ${e.message}`); }
+  }
+  return { changes, showTest };
+}
+
+class Playground {
+  static ids = 0;
+
+  constructor(root, { changes = {}, showTest = true, syncURL = false } = {}) {
+    this.root = root;
+    this.syncURL = syncURL;
+    this.showTest = showTest;
+    this.playing = false;
+    this.lastNetwork = 0;
+    this.controls = {};
+    this.build();
+    this.restart(changes);
+  }
+
+  // -- state ------------------------------------------------------------------
+  restart(changes) {
+    this.pause();
+    this.run = new Run(changes);
+    this.config = this.run.config;
+    this.syncControls();
+    this.layoutNetwork();
+    this.render();
+    if (this.syncURL) {
+      const q = toQuery(this).toString();
+      history.replaceState(null, "", `${location.pathname}${q ? "?" + q : ""}${location.hash}`);
+    }
+  }
+
+  set(changes) {
+    if ("show_test" in changes) { this.showTest = Boolean(changes.show_test); changes = { ...changes }; delete changes.show_test; }
+    const { units, ...rest } = changes;
+    const next = { ...this.configChanges(), ...rest };
+    if (units !== undefined) next.units = Array.isArray(units) ? units : Array(MAX_LAYERS).fill(units);
+    normalise(next);           // throws a clear error before anything changes
+    this.restart(next);
+  }
+
+  configChanges() {
+    const c = { ...this.config };
+    c.units = c.units.slice();
+    return c;
+  }
+
+  step(n = 1) {
+    const summary = this.run.step(n);
+    this.render();
+    return summary;
+  }
+
+  play() {
+    if (this.playing || this.run.diverged || this.run.epoch >= this.config.epochs) return;
+    this.playing = true;
+    this.controls.play.textContent = "Pause";
+    this.controls.play.setAttribute("aria-pressed", "true");
+    const frame = () => {
+      if (!this.playing) return;
+      const start = performance.now();
+      do this.run.step(1);
+      while (performance.now() - start < FRAME_BUDGET_MS && this.run.epoch < this.config.epochs && !this.run.diverged);
+      const done = this.run.epoch >= this.config.epochs || this.run.diverged;
+      this.render(done || performance.now() - this.lastNetwork > NETWORK_EVERY_MS);
+      if (done) this.pause();
+      else requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }
+
+  pause() {
+    if (this.playing) this.renderNetwork();
+    this.playing = false;
+    if (this.controls.play) {
+      this.controls.play.textContent = "Play";
+      this.controls.play.setAttribute("aria-pressed", "false");
+    }
+  }
+
+  // -- the controls -------------------------------------------------------------
+  build() {
+    const root = this.root, c = this.controls;
+    root.textContent = "";
+    root.classList.add("nnp");
+    // A visible label tied to its control by id (an <output> showing the value sits beside it).
+    const field = (label, control, out = null) => {
+      control.id = `nnp-${++Playground.ids}`;
+      if (out) out.setAttribute("for", control.id);
+      return el("div", { class: "nnp-field" }, el("span", {}, el("label", { for: control.id }, label), out ? " " : null, out), control);
+    };
+    this.field = field;
+    const select = (key, label, options, parse = (v) => v) => {
+      const s = el("select", { onchange: () => this.set({ [key]: parse(s.value) }) },
+        ...options.map(([value, text]) => el("option", { value: String(value) }, text)));
+      c[key] = s;
+      return field(label, s);
+    };
+    const range = (key, label, min, max, step, show = (v) => v) => {
+      const out = el("output", {});
+      const r = el("input", { type: "range", min, max, step, oninput: () => { out.textContent = show(Number(r.value)); }, onchange: () => this.set({ [key]: Number(r.value) }) });
+      c[key] = r; c[`${key}Out`] = out;
+      r.show = show;
+      return field(label, r, out);
+    };
+    const button = (key, text, onclick, attrs = {}) => (c[key] = el("button", { type: "button", class: "nnp-button", onclick, ...attrs }, text));
+
+    this.epochText = el("span", { class: "nnp-epoch", role: "status", "aria-live": "off" }, "000,000");
+    const top = el("div", { class: "nnp-top" },
+      button("reset", "Reset", () => this.restart(this.configChanges()), { title: "Back to epoch 0 (same initial weights)" }),
+      button("play", "Play", () => (this.playing ? this.pause() : this.play()), { "aria-pressed": "false" }),
+      button("stepButton", "Step", () => this.step(1), { title: "Train one epoch" }),
+      el("span", { class: "nnp-epoch-box" }, "Epoch ", this.epochText),
+      range("epochs", "stop at epoch", 10, 5000, 10),
+      select("lr", "learning rate", LEARNING_RATES.map((v) => [v, String(v)]), Number),
+      select("activation", "activation", activations.NAMES.map((v) => [v, v])),
+      select("loss", "loss", [["bce", "cross-entropy"], ["mse", "squared error"]]),
+      select("optimizer", "optimizer", optimizers.NAMES.map((v) => [v, { sgd: "SGD", momentum: "momentum", rmsprop: "RMSProp", adam: "Adam" }[v]])),
+      select("penalty", "penalty", PENALTIES.map((v) => [v, { none: "none", l1: "L1", l2: "L2" }[v]])),
+      select("lam", "penalty rate λ", LAMBDAS.map((v) => [v, String(v)]), Number),
+      range("dropout", "dropout", 0, 0.9, 0.05, (v) => v.toFixed(2)),
+    );
+
+    const data = el("div", { class: "nnp-col nnp-data" }, el("h3", {}, "Data"),
+      select("dataset", "data set", Object.entries(DATASET_NAMES)),
+      range("test_fraction", "test share", 0.1, 0.9, 0.05, (v) => `${Math.round(v * 100)}%`),
+      range("noise", "noise", 0, 0.6, 0.05, (v) => v.toFixed(2)),
+      range("points", "points", 50, 1000, 50),
+      select("batch_size", "batch size", BATCH_SIZES.map((v) => [v ?? "full", v ?? "full batch"]), (v) => (v === "full" ? null : Number(v))),
+      button("regenerate", "Regenerate", () => this.set({ seed: (this.config.seed + 1) % 1000 }), { title: "Draw new points (next data seed)" }),
+      button("restartWeights", "New weights", () => this.set({ restart: this.config.restart + 1 }), { title: "Train again from other initial weights" }),
+      el("h3", {}, "Features"),
+      el("fieldset", { class: "nnp-features" }, el("legend", {}, "inputs to the network"),
+        ...Object.keys(FEATURES).map((f) => {
+          const box = el("input", { type: "checkbox", onchange: () => this.toggleFeature(f, box.checked) });
+          c[`feature_${f}`] = box;
+          return el("label", { class: "nnp-check" }, box, ` ${FEATURE_LABELS[f]}`);
+        })));
+
+    this.layerControls = el("div", { class: "nnp-layers" });
+    this.net = el("div", { class: "nnp-net" });
+    this.weightText = el("p", { class: "nnp-weight", "aria-live": "polite" }, "Hover over a link to see its weight.");
+    const hidden = el("input", { type: "number", min: 0, max: MAX_LAYERS, step: 1, onchange: () => {
+      const v = Math.max(0, Math.min(MAX_LAYERS, Math.round(Number(hidden.value) || 0)));
+      this.set({ hidden_layers: v });
+    } });
+    c.hidden_layers = hidden;
+    const network = el("div", { class: "nnp-col nnp-network" }, el("h3", {}, "Network"),
+      field("hidden layers (0 to 6)", hidden),
+      this.layerControls, this.net, this.weightText);
+
+    this.output = el("canvas", { role: "img", "aria-label": "The network's output over the plane, with the data points" });
+    this.curve = el("canvas", { role: "img", "aria-label": "Train and test loss per epoch (log scale)" });
+    this.numbers = el("dl", { class: "nnp-numbers" });
+    this.message = el("p", { class: "nnp-message", role: "status" });
+    const showTest = el("input", { type: "checkbox", onchange: () => this.set({ show_test: showTest.checked }) });
+    c.show_test = showTest;
+    this.snippet = el("pre", { class: "nnp-snippet", hidden: true });
+    const output = el("div", { class: "nnp-col nnp-output" }, el("h3", {}, "Output"),
+      this.output, el("label", { class: "nnp-check" }, showTest, " show test data"),
+      this.message, this.numbers, this.curve,
+      el("p", { class: "nnp-legend" }, "Loss per epoch: training solid, test dashed."),
+      button("reproduce", "Reproduce in Python", () => this.reproduce(), { title: "Download this run as JSON for lecture_code.playground.replay" }),
+      this.snippet);
+    root.append(top, el("div", { class: "nnp-main" }, data, network, output));
+    this.outputCtx = heatmap.sharp(this.output, OUTPUT_SIZE);
+    this.curveCtx = heatmap.sharp(this.curve, OUTPUT_SIZE, 80);
+  }
+
+  toggleFeature(name, on) {
+    const fs = new Set(this.config.features);
+    if (on) fs.add(name); else fs.delete(name);
+    if (fs.size === 0) { this.controls[`feature_${name}`].checked = true; this.message.textContent = "The network needs at least one input feature."; return; }
+    this.set({ features: Object.keys(FEATURES).filter((f) => fs.has(f)) });
+  }
+
+  syncControls() {
+    const c = this.controls, cfg = this.config;
+    for (const key of ["lr", "activation", "loss", "optimizer", "penalty", "lam", "dataset"]) c[key].value = String(cfg[key]);
+    c.batch_size.value = cfg.batch_size === null ? "full" : String(cfg.batch_size);
+    if (cfg.batch_size !== null && !BATCH_SIZES.includes(cfg.batch_size)) {
+      c.batch_size.append(el("option", { value: String(cfg.batch_size) }, String(cfg.batch_size)));
+      c.batch_size.value = String(cfg.batch_size);
+    }
+    for (const key of ["lr", "lam"]) {
+      if (c[key].value !== String(cfg[key])) { c[key].append(el("option", { value: String(cfg[key]) }, String(cfg[key]))); c[key].value = String(cfg[key]); }
+    }
+    for (const key of ["epochs", "dropout", "test_fraction", "noise", "points"]) {
+      c[key].value = String(cfg[key]);
+      c[`${key}Out`].textContent = c[key].show(cfg[key]);
+    }
+    c.hidden_layers.value = String(cfg.hidden_layers);
+    c.loss.disabled = isRegression(cfg);
+    c.loss.title = isRegression(cfg) ? "The regression set always uses the squared error" : "";
+    for (const f of Object.keys(FEATURES)) c[`feature_${f}`].checked = cfg.features.includes(f);
+    c.show_test.checked = this.showTest;
+    this.layerControls.textContent = "";
+    for (let i = 0; i < cfg.hidden_layers; i++) {
+      const input = el("input", { type: "number", min: 1, max: MAX_UNITS, step: 1, value: cfg.units[i], onchange: () => {
+        const units = this.config.units.slice();
+        units[i] = Math.max(1, Math.min(MAX_UNITS, Math.round(Number(input.value) || 1)));
+        this.set({ units });
+      } });
+      c[`units_${i}`] = input;
+      const row = this.field(`layer ${i + 1} units`, input);
+      row.classList.add("nnp-units");
+      this.layerControls.append(row);
+    }
+  }
+
+  // -- drawing -----------------------------------------------------------------
+  layoutNetwork() {
+    const sizes = [this.config.features.length, ...this.config.units.slice(0, this.config.hidden_layers), 1];
+    const colW = 64, rowH = UNIT_SIZE + 8, height = Math.max(...sizes) * rowH + 8, width = (sizes.length - 1) * colW + UNIT_SIZE + 8;
+    this.net.textContent = "";
+    this.net.style.width = `${width}px`;
+    this.net.style.height = `${height}px`;
+    const pos = sizes.map((n, l) => Array.from({ length: n }, (_, j) => [4 + l * colW, 4 + (height - n * rowH) / 2 + j * rowH]));
+    const svg = svgEl("svg", { width, height, class: "nnp-links", "aria-hidden": "true" });
+    this.links = [];
+    this.model = this.run.model;
+    this.model.layers.forEach((layer, l) => {
+      for (let k = 0; k < layer.dIn; k++) {
+        for (let j = 0; j < layer.dOut; j++) {
+          const [x0, y0] = pos[l][k], [x1, y1] = pos[l + 1][j], h = UNIT_SIZE / 2;
+          const path = svgEl("path", { d: `M${x0 + UNIT_SIZE},${y0 + h} C${(x0 + UNIT_SIZE + x1) / 2},${y0 + h} ${(x0 + UNIT_SIZE + x1) / 2},${y1 + h} ${x1},${y1 + h}` });
+          const title = svgEl("title");
+          path.append(title);
+          const index = k * layer.dOut + j, from = l === 0 ? FEATURE_LABELS[this.config.features[k]] : `unit ${k + 1} of layer ${l}`;
+          const to = l === this.model.layers.length - 1 ? "the output" : `unit ${j + 1} of layer ${l + 1}`;
+          path.addEventListener("mouseenter", () => { this.weightText.textContent = `weight from ${from} to ${to}: ${fmt(layer.W[index], 4)}`; });
+          svg.append(path);
+          this.links.push({ path, title, layer, index });
+        }
+      }
+    });
+    this.net.append(svg);
+    this.unitCanvases = sizes.map((n, l) => pos[l].map(([x, y], j) => {
+      const canvas = el("canvas", { class: "nnp-unit", role: "img", "aria-label": l === 0 ? `input ${FEATURE_LABELS[this.config.features[j]]}` : l === sizes.length - 1 ? "output unit" : `unit ${j + 1} of hidden layer ${l}` });
+      canvas.style.left = `${x}px`; canvas.style.top = `${y}px`;
+      this.net.append(canvas);
+      return heatmap.sharp(canvas, UNIT_SIZE);
+    }));
+    this.grid = heatmap.grid(DENSITY);
+    this.unitGrid = heatmap.grid(UNIT_DENSITY);
+  }
+
+  render(network = true) {
+    const run = this.run, cfg = this.config, h = run.trainer.history, s = run.summary();
+    this.epochText.textContent = String(s.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
+    const regression = isRegression(cfg);
+    const { output } = run.predict(this.grid);
+    const ctx = this.outputCtx;
+    heatmap.paint(ctx, output, DENSITY, OUTPUT_SIZE, regression ? (v) => v : (v) => 2 * v - 1);
+    heatmap.points(ctx, run.data.X_train, run.data.y_train, OUTPUT_SIZE, { regression });
+    if (this.showTest) heatmap.points(ctx, run.data.X_test, run.data.y_test, OUTPUT_SIZE, { regression, test: true });
+    const rows = [["train loss", fmt(s.trainLoss)], ["test loss", fmt(s.testLoss)]];
+    if (!regression) rows.push(["train accuracy", fmt(s.trainAccuracy, 2)], ["test accuracy", fmt(s.testAccuracy, 2)]);
+    this.numbers.textContent = "";
+    for (const [k, v] of rows) this.numbers.append(el("dt", {}, k), el("dd", {}, v));
+    this.message.textContent = run.diverged ? "Training diverged: the loss overflowed. Try a smaller learning rate." : "";
+    heatmap.lossCurve(this.curveCtx, OUTPUT_SIZE, 80, h.train_loss, h.test_loss);
+    if (network) this.renderNetwork();
+  }
+
+  renderNetwork() {
+    const run = this.run, cfg = this.config, regression = isRegression(cfg);
+    this.lastNetwork = performance.now();
+    // every unit's heatmap, from one pass over a coarse grid
+    const small = run.predict(this.unitGrid), n = this.unitGrid.length;
+    const layersValues = [null, ...small.hidden, small.output];   // inputs are drawn from the features
+    this.unitCanvases.forEach((ctxs, l) => ctxs.forEach((uctx, j) => {
+      const values = new Float64Array(n);
+      if (l === 0) { const f = FEATURES[cfg.features[j]]; this.unitGrid.forEach(([a, b], i) => { values[i] = f(a, b); }); }
+      else { const A = layersValues[l], width = ctxs.length; for (let i = 0; i < n; i++) values[i] = A[i * width + j]; }
+      let m = 0;
+      for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+      const scale = m || 1;        // each unit on its own scale, as in TensorFlow Playground
+      heatmap.paint(uctx, values, UNIT_DENSITY, UNIT_SIZE, l === this.unitCanvases.length - 1 && !regression ? (v) => 2 * v - 1 : (v) => v / scale);
+    }));
+    let wmax = 0;
+    for (const { layer, index } of this.links) wmax = Math.max(wmax, Math.abs(layer.W[index]) || 0);
+    for (const { path, title, layer, index } of this.links) {
+      const w = layer.W[index];
+      path.setAttribute("stroke", w >= 0 ? "#d55e00" : "#0072b2");
+      path.setAttribute("stroke-width", String(0.5 + 4 * Math.min(1, Math.abs(w) / (wmax || 1))));
+      title.textContent = `weight ${fmt(w, 4)}`;
+    }
+  }
+
+  reproduce() {
+    const run = this.run.exportRun();
+    const blob = new Blob([JSON.stringify(run)], { type: "application/json" });
+    const a = el("a", { href: URL.createObjectURL(blob), download: "playground-run.json" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    this.snippet.hidden = false;
+    this.snippet.textContent = `# playground-run.json: ${run.epochs} epochs of this setting\nfrom lecture_code import playground\nhistory = playground.replay("playground-run.json")\nprint(history.train_loss[-1], history.val_loss[-1])   # the browser's numbers`;
+  }
+}
+
+function loadStyle() {
+  if (document.querySelector("link[data-nnp]")) return;
+  document.head.append(el("link", { rel: "stylesheet", href: new URL("./playground.css", import.meta.url).href, "data-nnp": "" }));
+}
+
+export function mount(root, options) {
+  return new Playground(root, options);
+}
+
+if (typeof document !== "undefined") {
+  loadStyle();
+  const roots = document.querySelectorAll(".nn-playground");
+  roots.forEach((root, i) => {
+    const first = i === 0, { changes, showTest } = first ? fromQuery(location.search) : { changes: {}, showTest: true };
+    try {     // the starting knobs the page was built with (playground.site_html), then the address's
+      const initial = JSON.parse(root.dataset.config || "{}");
+      for (const [k, v] of Object.entries(initial)) if (!(k in changes) && k in DEFAULTS) changes[k] = v;
+      normalise(changes);
+    } catch (e) {
+      console.warn(`playground: ignoring the page's starting knobs: ${e.message}`);
+    }
+    const p = mount(root, { changes, showTest, syncURL: first });
+    if (first) {
+      window.nnPlayground = {
+        set: (changes) => p.set(changes),
+        step: (n = 1) => p.step(n),
+        exportRun: () => p.run.exportRun(),
+        summary: () => p.run.summary(),
+        play: () => p.play(),
+        pause: () => p.pause(),
+        reset: () => p.restart(p.configChanges()),
+        config: () => ({ ...p.config, show_test: p.showTest }),
+      };
+    }
+  });
+}
