@@ -33,21 +33,14 @@
 //                 and the page's own HTML and images stay under 5 MB.
 // Search:         search.html?q=perceptron lists the perceptron chapter.
 
-import { createServer } from "node:http";
-import { gzipSync } from "node:zlib";
 import { readFileSync, existsSync, statSync, readdirSync } from "node:fs";
-import { join, extname, relative, resolve, sep } from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { join, relative, sep } from "node:path";
+import { AXE, BROWSER, SITE, launch, serve, siteContext } from "./support.mjs";
 
-const require = createRequire(import.meta.url);
-const SITE = resolve(process.env.SITE_DIR ?? "../../_build/html");
 const EXPECT = JSON.parse(process.env.SITE_EXPECT ?? "null");
-const BROWSER = process.env.CHROME_PATH || "/usr/bin/chromium";
 const PAGE_LIMIT_BYTES = 5 * 1024 * 1024;
 const FIRST_VISIT_LIMIT_BYTES = 1.5 * 1024 * 1024;
 const PHONE = { width: 390, height: 844 };
-const AXE = require.resolve("axe-core/axe.min.js");
 
 // axe violations in markup the theme (sphinx-book-theme / pydata-sphinx-theme)
 // writes, not the book: tolerated only for this rule, only for nodes matching
@@ -73,41 +66,6 @@ if (!existsSync(join(SITE, "index.html"))) {
   process.exit(2);
 }
 
-// ---------------------------------------------------------------- server --
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
-  ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
-  ".gif": "image/gif", ".ico": "image/x-icon", ".woff": "font/woff", ".woff2": "font/woff2",
-  ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject", ".json": "application/json",
-  ".ipynb": "application/x-ipynb+json", ".txt": "text/plain; charset=utf-8", ".md": "text/markdown",
-  ".inv": "application/octet-stream", ".map": "application/json",
-};
-
-// Text is served gzip-compressed, as GitHub Pages serves it, so that the
-// transfer sizes measured below are what a reader downloads.
-const COMPRESS = new Set([".html", ".js", ".mjs", ".css", ".svg", ".json", ".ipynb", ".txt", ".md", ".map"]);
-const gzipped = new Map();
-
-function serve(root) {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    let file = resolve(root, "." + path);
-    if (!file.startsWith(root + sep) && file !== root) { res.writeHead(403).end(); return; }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
-    if (!existsSync(file)) { res.writeHead(404).end("not found"); return; }
-    let body = readFileSync(file);
-    const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" };
-    if (COMPRESS.has(extname(file)) && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
-      if (!gzipped.has(file)) gzipped.set(file, gzipSync(body));
-      body = gzipped.get(file);
-      headers["Content-Encoding"] = "gzip";
-    }
-    headers["Content-Length"] = body.length;
-    res.writeHead(200, headers);
-    res.end(body);
-  });
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
-}
 
 // ----------------------------------------------------------------- pages --
 function htmlPages(dir, out = []) {
@@ -329,24 +287,12 @@ async function exercisePanels(page, name) {
 
 // ------------------------------------------------------------------ main --
 const started = Date.now();
-const server = await serve(SITE);
+const server = await serve(SITE, { gzip: true });   // transfer sizes as a reader downloads them
 const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: BROWSER,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
-await phone.route("**/*", (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort("blockedbyclient")));
-const externalRequests = [];
-await context.route("**/*", (route) => {
-  const url = route.request().url();
-  if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-  externalRequests.push(url);
-  return route.abort("blockedbyclient");
-});
+const browser = await launch();
+const { context, outside: externalRequests } = await siteContext(browser, origin,
+                                                                 { viewport: { width: 1280, height: 900 } });
+const { context: phone } = await siteContext(browser, origin, { viewport: PHONE, isMobile: true, hasTouch: true });
 
 const pages = htmlPages(SITE);
 const summary = [];

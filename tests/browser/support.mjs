@@ -4,6 +4,7 @@
 // site, and axe-core. Import them; do not copy them.
 
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, extname, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
@@ -14,19 +15,36 @@ export const SITE = resolve(process.env.SITE_DIR ?? new URL("../../_build/html",
 export const BROWSER = process.env.CHROME_PATH || "/usr/bin/chromium";
 export const AXE = require.resolve("axe-core/axe.min.js");
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
-  ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
-  ".ipynb": "application/json", ".woff2": "font/woff2", ".woff": "font/woff", ".txt": "text/plain" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
+  ".gif": "image/gif", ".ico": "image/x-icon", ".woff": "font/woff", ".woff2": "font/woff2",
+  ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject", ".json": "application/json",
+  ".ipynb": "application/x-ipynb+json", ".txt": "text/plain; charset=utf-8", ".md": "text/markdown",
+  ".inv": "application/octet-stream", ".map": "application/json",
+};
+// With gzip, text goes out compressed, as GitHub Pages serves it, so that the
+// transfer sizes a test measures are what a reader downloads.
+const COMPRESS = new Set([".html", ".js", ".mjs", ".css", ".svg", ".json", ".ipynb", ".txt", ".md", ".map"]);
 
-/** Serve root on 127.0.0.1 (a free port); resolves to the server. */
-export function serve(root = SITE) {
+/** Serve root on 127.0.0.1 (a free port), text gzip-compressed when gzip is set and the
+ * browser accepts it; resolves to the server. */
+export function serve(root = SITE, { gzip = false } = {}) {
+  const gzipped = new Map();
   const server = createServer((req, res) => {
     let file = resolve(root, "." + decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (!file.startsWith(root + sep) && file !== root) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
     if (!existsSync(file)) { res.writeHead(404).end("not found"); return; }
-    const body = readFileSync(file);
-    res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Content-Length": body.length });
+    let body = readFileSync(file);
+    const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" };
+    if (gzip && COMPRESS.has(extname(file)) && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+      if (!gzipped.has(file)) gzipped.set(file, gzipSync(body));
+      body = gzipped.get(file);
+      headers["Content-Encoding"] = "gzip";
+    }
+    headers["Content-Length"] = body.length;
+    res.writeHead(200, headers);
     res.end(body);
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
