@@ -31,7 +31,7 @@ from . import _checks, datasets, losses as _losses, optimizers, regularization, 
 from .network import MLP
 
 __all__ = ["DATASETS", "ACTIVATIONS", "BATCH_SIZES", "bumps", "Config", "Result", "make_data",
-           "build", "held_out_curve", "run", "cost", "one_blas_thread", "controls", "panel",
+           "build", "run", "cost", "one_blas_thread", "controls", "panel",
            "FEATURES", "features", "replay", "EXAMPLE_RUN", "example_run", "site_html"]
 
 #: Four two-class sets and one regression set, all on about [-1.5, 1.5]^2.
@@ -230,69 +230,15 @@ def build(config: Config, rng: np.random.Generator) -> MLP:
                rng=rng, dropout=config.dropout)
 
 
-def held_out_curve(model: MLP, weights, X, y, loss: str):
-    """Loss and accuracy on ``(X, y)`` of ``model`` with each row of ``weights`` as its parameters.
-
-    ``weights`` is ``(E, P)``: a copy of ``model.flat_params`` after each of E
-    epochs. Instead of E forward passes, all epochs go through the network at
-    once: each layer is one stacked product ``[A, 1] @ [W; b]``, shapes
-    ``(E, n, d_in + 1) @ (E, d_in + 1, d_out)`` (``np.matmul`` over a stack of
-    matrices). The bias is the weight of a constant input 1, and since each
-    layer's ``b`` directly follows its ``W`` in the flat vector, ``[W; b]`` is
-    one slice of it. Chunks of epochs keep the arrays small. The numbers equal
-    those of a test pass after every epoch (to rounding).
-
-    Parameters
-    ----------
-    model : MLP
-        The network (its own parameters are not used, only its shape and activations).
-    weights : array, shape (E, P)
-        One flat parameter vector per epoch (non-finite entries of a diverged run allowed).
-    X, y : array
-        Inputs ``(n, 2)`` and targets ``(n,)``.
-    loss : str
-        ``'bce'`` or ``'mse'``.
-
-    Returns
-    -------
-    losses : (E,) data loss per epoch; accuracy : (E,) for a sigmoid output, else empty.
-    """
-    if not isinstance(model, MLP):
-        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    weights = np.atleast_2d(np.asarray(weights, dtype=np.float64))
-    if weights.ndim != 2 or weights.shape[1] != model.flat_params.size:
-        raise ValueError(f"weights must have shape (epochs, {model.flat_params.size}), one flat "
-                         f"parameter vector per row, got {weights.shape}")
-    X = _checks.as_matrix(X, "X", columns=model.sizes[0])
-    Y = _checks.as_array(y, "y", ndim=(1, 2)).reshape(-1, 1)
-    _checks.same_rows(X, Y, "X", "y")
-    loss = _checks.choice(loss, "loss", ("bce", "mse"))
-    step = max(1, 200_000 // (len(X) * max(model.sizes)))       # epochs per chunk
-    losses, right = [], []
-    for w in (weights[i:i + step] for i in range(0, len(weights), step)):
-        A, offset = X[None], 0
-        for layer in model.layers:
-            d_in, d_out = layer.shape
-            Wb = w[:, offset:offset + (d_in + 1) * d_out].reshape(-1, d_in + 1, d_out)
-            A1 = np.concatenate([A, np.ones(A.shape[:-1] + (1,))], axis=-1)    # [A, 1]
-            Z = A1 @ Wb
-            A, offset = layer.activation.forward(Z), offset + (d_in + 1) * d_out
-        if loss == "bce":       # from the logits Z, as training computes it
-            losses.append(np.array([_losses._bce_logits(z, Y) for z in Z]))
-        else:
-            losses.append(((A - Y) ** 2).mean(axis=(1, 2)))
-        right.append(((A >= 0.5) == (Y >= 0.5)).mean(axis=(1, 2)))
-    classify = model.layers[-1].activation.name == "sigmoid"
-    return np.concatenate(losses), (np.concatenate(right) if classify else np.empty(0))
-
-
 def run(config: Config = Config()) -> Result:
     """Draw the data, build the network, train it; return a :class:`Result`.
 
-    Training is :func:`lecture_code.training.train` with ``fused=True`` (the
-    same step in fewer numpy calls, :mod:`lecture_code.fused_training`); the test loss and accuracy
-    per epoch come from :func:`held_out_curve` and are stored in the history as
-    ``val_loss`` and ``val_acc``. Weights, dropout masks and minibatches come
+    Training is :func:`lecture_code.training.train` with ``fused=True``
+    (compiled by numba where it is installed, :mod:`lecture_code.compiled_training`,
+    else in fused numpy, :mod:`lecture_code.fused_training`), with the test set as
+    the validation set: the history's ``val_loss`` and ``val_acc`` are the test
+    loss and accuracy after every epoch (the accuracies for either loss of a
+    classifier). Weights, dropout masks and minibatches come
     from ``default_rng([seed, restart])``, so the same config always gives the
     same result. A run whose loss overflowed has ``result.diverged`` set (it
     is not raised).
@@ -311,18 +257,13 @@ def run(config: Config = Config()) -> Result:
     X_train, X_test, y_train, y_test = make_data(config)
     rng = np.random.default_rng([config.seed, config.restart])
     model = build(config, rng)
-    result, weights = Result(config, model, None, X_train, X_test, y_train, y_test), []
+    result = Result(config, model, None, X_train, X_test, y_train, y_test)
     with one_blas_thread():
-        result.history = history = training.train(
+        result.history = training.train(
             model, X_train, y_train, loss=result.loss, optimizer=config.optimizer, lr=config.lr,
             epochs=config.epochs, batch_size=config.batch_size, rng=rng, penalty=config.penalty,
-            lam=config.lam if config.penalty != "none" else 0.0,
-            on_epoch=lambda epoch: weights.append(model.flat_params.copy()), fused=True)
-        if history.epochs:        # the test curve, from the weights after every epoch
-            with np.errstate(over="ignore", invalid="ignore"):   # a run may end in overflow
-                test_loss, test_acc = held_out_curve(model, weights, X_test, y_test, result.loss)
-            history.val_loss, history.val_acc = test_loss.tolist(), test_acc.tolist()
-            history.best_epoch = int(np.argmin(test_loss))
+            lam=config.lam if config.penalty != "none" else 0.0, X_val=X_test, y_val=y_test,
+            accuracy=not config.regression, fused=True)
     return result
 
 
@@ -395,8 +336,10 @@ def panel(config: Config = Config()):
     -------
     lecture_code.widgets.Panel
     """
+    from . import compiled_training
     from .plotting import PlaygroundFigure
     from .widgets import Panel
+    compiled_training.warm_up()         # compile now, not on the first slider move
     figure = PlaygroundFigure()
 
     def update(batch_size="full", **values):

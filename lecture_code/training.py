@@ -105,7 +105,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
           epochs: int = 100, batch_size: int | None = None, rng: np.random.Generator,
           X_val=None, y_val=None, patience: int | None = None, penalty: str = "none",
           lam: float = 0.0, raise_on_divergence: bool = False, on_epoch=None,
-          fused: bool = False, **optimizer_options) -> History:
+          accuracy: bool | None = None, fused: bool = False, **optimizer_options) -> History:
     """Train ``model`` in place and return its :class:`History`.
 
     Parameters
@@ -143,10 +143,15 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         Called as ``on_epoch(epoch)`` (0-based) after each epoch's steps, for
         example to keep a copy of the weights (chapter 8 evaluates those copies
         on the test set afterwards, all epochs at once).
+    accuracy : bool, optional
+        Record the accuracies: by default for the cross-entropies; ``True`` also
+        for a classifier trained on another loss (squared error on 0/1 labels).
     fused : bool
-        Run each step with :class:`lecture_code.fused_training.FusedStep`: the
-        same formulas with reused buffers, equal to this loop's step to
-        rounding and faster for small networks (what the live panels use).
+        The fast path the live panels use, equal to this loop to rounding:
+        the whole loop compiled by numba (:mod:`lecture_code.compiled_training`)
+        where numba is installed and the setting allows it, otherwise each
+        step by :class:`lecture_code.fused_training.FusedStep`, the same
+        formulas in fewer numpy calls.
 
     Returns
     -------
@@ -178,6 +183,15 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     lam = _checks.positive(lam, "lam", allow_zero=True)
     if on_epoch is not None and not callable(on_epoch):
         raise ValueError(f"on_epoch must be a function of the epoch, got {on_epoch!r}")
+    if accuracy is None:
+        classify = loss_fn.name in ("bce", "cce")
+    elif accuracy is True or accuracy is False:
+        classify = accuracy
+        if classify and not (np.all((Y == 0) | (Y == 1)) and (not has_val or np.all((Y_val == 0) | (Y_val == 1)))):
+            raise ValueError("accuracy=True needs class labels: y (and y_val) must be 0 or 1, "
+                             "or one-hot rows")
+    else:
+        raise ValueError(f"accuracy must be True, False or None (for the cross-entropies), got {accuracy!r}")
     if isinstance(optimizer, _optimizers.Optimizer):
         if lr is not None or optimizer_options:
             raise ValueError("lr and optimizer options belong to the optimizer's constructor "
@@ -187,9 +201,17 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         opt = _optimizers.make(optimizer, [model.flat_params], lr, **optimizer_options)
         grads = [model.flat_grads]
     if fused:
+        from . import compiled_training
+        if compiled_training.available() and compiled_training.supports(
+                model, loss_fn, opt, patience=patience, on_epoch=on_epoch,
+                accuracy=classify) is None:
+            hist = History(**compiled_training.train(
+                model, X, Y, loss_fn, opt, epochs=epochs, batch=batch, rng=rng,
+                penalty=penalty, lam=lam, X_val=X_val if has_val else None,
+                Y_val=Y_val if has_val else None, accuracy=classify))
+            return _finish(hist, model, raise_on_divergence, None)
         from .fused_training import FusedStep
         fused = FusedStep(model, loss_fn, penalty, lam, opt)
-    classify = loss_fn.name in ("bce", "cce")
     hist, best, best_params, waited = History(), np.inf, None, 0
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -234,6 +256,11 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
                     if waited >= patience:
                         hist.stopped_early = True
                         break
+    return _finish(hist, model, raise_on_divergence, best_params)
+
+
+def _finish(hist: History, model: MLP, raise_on_divergence: bool, best_params) -> History:
+    """The end of :func:`train`: a last overflow counts as divergence; restore the best weights."""
     if not hist.diverged and not all(np.isfinite(p).all() for p in model.parameters()):
         hist.diverged = True        # the very last step overflowed
     if hist.diverged and raise_on_divergence:

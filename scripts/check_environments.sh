@@ -10,11 +10,13 @@
 #          lecture_code installed by each chapter's own setup cell, taking its
 #          Colab branch (non-editable, --no-deps, from a git+file:// URL of this
 #          clone). Output drift is allowed there; any cell error fails.
+#          With Colab's numba, so the compiled training loop runs there.
 #   py312  the same under Python 3.12 (Colab's Python), if an interpreter is
 #          found: $PYTHON312, python3.12, or pyenv's 3.12.x; without one the
 #          check says it skipped and why. Chapters that import torch (9) are
 #          skipped there, saying so: this machine has torch 2.13.0 for Python
-#          3.11 only, and any other torch is a download of several GB.
+#          3.11 only, and any other torch is a download of several GB. Without
+#          numba, so the chapters run the fused numpy training there.
 #
 #   bash scripts/check_environments.sh [blas] [colab] [py312]
 #
@@ -50,8 +52,13 @@ colab_env() {
     "$env/bin/python" -m ipykernel install --sys-prefix --name python3 >/dev/null
     "$env/bin/python" - <<'PY'
 import ipywidgets, matplotlib, numpy, sys
+try:
+    import numba
+    fast = f"numba {numba.__version__}"
+except ImportError:
+    fast = "no numba"
 print(f"    Python {sys.version.split()[0]}, ipywidgets {ipywidgets.__version__}, "
-      f"numpy {numpy.__version__}, matplotlib {matplotlib.__version__}")
+      f"numpy {numpy.__version__}, matplotlib {matplotlib.__version__}, {fast}")
 PY
 }
 
@@ -75,7 +82,7 @@ run_check() {
         ;;
     colab)
         echo "==> colab: every chapter in a Colab-like environment (Python 3.11)"
-        colab_env python3.11 "$WORK/colab" torch
+        colab_env python3.11 "$WORK/colab" torch numba
         "$WORK/colab/bin/python" scripts/run_like_colab.py --package "$PACKAGE" "${CHAPTERS[@]}"
         ;;
     py312)

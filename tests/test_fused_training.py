@@ -1,20 +1,38 @@
-"""The fused training step equals the readable one: same weights, same per-epoch losses.
+"""The fast training paths equal the readable one: same weights, same per-epoch losses.
 
 ``training.train(..., fused=True)`` (what the live panels run) must be the
-reference ``training.train`` to rounding. Each case trains two copies of one
-network from the same seed, once each way, and compares every weight and
-every entry of the history to 1e-12, over a grid: every activation, loss and
-optimizer, penalties, dropout, minibatches, depth 0-6 and width 1-16.
+reference ``training.train`` to rounding, with either engine behind it: fused
+numpy (:class:`lecture_code.fused_training.FusedStep`) and, where numba is
+installed, the compiled loop (:mod:`lecture_code.compiled_training`). Each
+case trains two copies of one network from the same seed, once each way, and
+compares every weight and every entry of the history to 1e-12, over a grid:
+every activation, loss and optimizer, penalties, dropout, minibatches, depth
+0-6 and width 1-16.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lecture_code import fused_training, losses, optimizers, training
+from lecture_code import compiled_training, fused_training, losses, optimizers, playground, training
 from lecture_code.network import MLP
 
 TOL = 1e-12
+NO_NUMBA = ("numba is not installed: the compiled loop is an optional accelerator, and "
+            "fused numpy (tested here too) runs in its place")
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def engine(request, monkeypatch):
+    """Run the test with one engine behind ``fused=True``."""
+    if request.param == "numpy":
+        monkeypatch.setenv("LECTURE_CODE_NUMBA", "0")
+    else:
+        if compiled_training.numba is None:
+            pytest.skip(NO_NUMBA)
+        monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+    assert compiled_training.available() == (request.param == "compiled")
+    return request.param
 HIDDEN = ("sigmoid", "tanh", "relu", "elu", "linear", "step")
 # (loss, output activation): the fused pairs and ones that go through the output's backward
 HEADS = (("bce", "sigmoid"), ("cce", "softmax"), ("mse", "linear"), ("mae", "linear"),
@@ -96,12 +114,12 @@ def label(case):
 
 
 @pytest.mark.parametrize("case", AXES, ids=label)
-def test_fused_equals_readable_along_each_axis(case):
+def test_fused_equals_readable_along_each_axis(case, engine):
     assert_equal_runs(case)
 
 
 @pytest.mark.parametrize("case", mixed(), ids=label)
-def test_fused_equals_readable_over_a_sample_of_the_whole_grid(case):
+def test_fused_equals_readable_over_a_sample_of_the_whole_grid(case, engine):
     assert_equal_runs(case)
 
 
@@ -125,7 +143,7 @@ def test_the_panels_optimizers_run_fused(name, expected):
     assert step.step.__name__ == expected
 
 
-def test_early_stopping_and_on_epoch_agree():
+def test_early_stopping_and_on_epoch_agree(engine):
     X, y = data(("bce", "sigmoid"), n=60)
     Xv, yv = data(("bce", "sigmoid"), n=30, seed=5)
     seen = {False: [], True: []}
@@ -143,7 +161,7 @@ def test_early_stopping_and_on_epoch_agree():
     np.testing.assert_allclose(np.array(seen[True]), np.array(seen[False]), rtol=0, atol=TOL)
 
 
-def test_a_ready_optimizer_over_per_layer_arrays_also_agrees():
+def test_a_ready_optimizer_over_per_layer_arrays_also_agrees(engine):
     X, y = data(("bce", "sigmoid"))
     finals = []
     for fused in (False, True):
@@ -156,7 +174,7 @@ def test_a_ready_optimizer_over_per_layer_arrays_also_agrees():
     np.testing.assert_allclose(finals[1][1], finals[0][1], rtol=0, atol=TOL)
 
 
-def test_a_diverging_run_diverges_both_ways():
+def test_a_diverging_run_diverges_both_ways(engine):
     X, y = data(("mse", "linear"))
     flags = []
     for fused in (False, True):
@@ -167,7 +185,7 @@ def test_a_diverging_run_diverges_both_ways():
     assert flags[0] == flags[1] and flags[0][0]
 
 
-def test_saturated_outputs_give_the_same_exact_losses_both_ways():
+def test_saturated_outputs_give_the_same_exact_losses_both_ways(engine):
     """Outputs pushed far into saturation: both paths report the loss from the logits
     (far above the 27.6 that clipping probabilities at 1e-12 would cap it at)."""
     for loss, out, k in (("bce", "sigmoid", 1), ("cce", "softmax", 3)):
@@ -206,6 +224,7 @@ def test_an_infinite_gradient_stops_at_inactive_relu_units_in_the_fused_step():
 
 def test_the_comparison_catches_a_wrong_fused_formula(monkeypatch):
     """The equality check can fail: an Adam step off by one part in 1e9 is caught."""
+    monkeypatch.setenv("LECTURE_CODE_NUMBA", "0")
     original = fused_training.FusedStep._adam
 
     def slightly_wrong(self):
@@ -224,3 +243,174 @@ def test_fused_must_be_a_flag_of_train_only():
         training.train(model, np.zeros((4, 2)), np.zeros(4), epochs=0,
                        rng=np.random.default_rng(0), fused=True)
 
+
+
+# -- the compiled loop -------------------------------------------------------------------------
+needs_numba = pytest.mark.skipif(compiled_training.numba is None, reason=NO_NUMBA)
+
+
+def compiled_cases():
+    cases = AXES + mixed()
+    out = []
+    for case in cases:
+        depth, width, hidden, head, (opt, options), penalty, dropout, batch = case
+        model = MLP([3] + [width] * depth + [3 if head[1] == "softmax" else 1], hidden, head[1],
+                    rng=np.random.default_rng(0), dropout=dropout)
+        optimizer = optimizers.make(opt, [model.flat_params], LR[opt], **options)
+        if compiled_training.supports(model, losses.get(head[0]), optimizer) is None:
+            out.append(case)
+    return out
+
+
+def test_the_grid_runs_the_compiled_loop_for_every_setting_it_compiles():
+    """The equality tests above reach the compiled loop with each thing it computes."""
+    cases = compiled_cases()
+    assert {c[2] for c in cases} == set(compiled_training.ACTIVATIONS)
+    assert {c[3] for c in cases} == {h for h in HEADS if h[1] != "softmax"}
+    assert {(c[4][0], tuple(c[4][1])) for c in cases} == {
+        ("sgd", ()), ("momentum", ()), ("momentum", ("nesterov",)), ("sgd", ("momentum", "dampening")),
+        ("rmsprop", ()), ("rmsprop", ("momentum",)), ("adam", ()), ("adam", ("weight_decay",)),
+        ("sgd", ("weight_decay",))}
+    assert {c[5] for c in cases} == {"none", "l1", "l2"}
+    assert {c[0] for c in cases} == set(range(7)) and {1, 16} <= {c[1] for c in cases}
+    assert {None, 1, 7} <= {c[7] for c in cases}
+
+
+@needs_numba
+def test_fused_true_runs_the_compiled_loop_where_it_can(monkeypatch):
+    calls = []
+    original = compiled_training.train
+    monkeypatch.setattr(compiled_training, "train", lambda *a, **k: calls.append(1) or original(*a, **k))
+    monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+    assert_equal_runs(BASE)
+    assert calls == [1]
+    assert_equal_runs(vary(6, (0.3,))[0])           # dropout: numpy's masks, FusedStep
+    assert calls == [1]
+    monkeypatch.setenv("LECTURE_CODE_NUMBA", "0")
+    assert_equal_runs(BASE)
+    assert calls == [1]
+
+
+@needs_numba
+def test_the_comparison_catches_a_wrong_compiled_result(monkeypatch):
+    original = compiled_training.train
+
+    def slightly_wrong(model, *args, **kwargs):
+        result = original(model, *args, **kwargs)
+        model.flat_params *= 1.0 + 1e-9
+        return result
+
+    monkeypatch.setattr(compiled_training, "train", slightly_wrong)
+    monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+    with pytest.raises(AssertionError):
+        assert_equal_runs(BASE)
+
+
+@needs_numba
+@pytest.mark.parametrize("batch_size", [None, 10])
+def test_the_playground_default_trains_the_same_for_300_epochs_both_ways(batch_size, monkeypatch):
+    """The panel's own run, long enough for rounding to grow: still equal to 1e-12."""
+    monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+    config = playground.Config(batch_size=batch_size)
+    X, _, y, _ = playground.make_data(config)
+    runs = []
+    for fused in (False, True):
+        rng = np.random.default_rng([config.seed, config.restart])
+        model = playground.build(config, rng)
+        hist = training.train(model, X, y, loss="bce", optimizer="adam", lr=config.lr,
+                              epochs=config.epochs, batch_size=batch_size, rng=rng, fused=fused)
+        runs.append((model.flat_params.copy(), hist, rng.random()))
+    np.testing.assert_allclose(runs[1][0], runs[0][0], rtol=0, atol=TOL)
+    np.testing.assert_allclose(runs[1][1].train_loss, runs[0][1].train_loss, rtol=0, atol=TOL)
+    assert runs[1][1].train_acc == runs[0][1].train_acc
+    assert runs[1][2] == runs[0][2]                  # the generator drew the same orders
+
+
+@needs_numba
+@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
+def test_the_optimizer_state_carries_on_after_a_compiled_run(name, monkeypatch):
+    """Training again with the same optimizer continues where the compiled run stopped."""
+    monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+    X, y = data(("bce", "sigmoid"))
+    finals = []
+    for fused in (False, True):
+        model = MLP([3, 5, 1], "tanh", rng=np.random.default_rng(1))
+        opt = optimizers.make(name, [model.flat_params], 0.01)
+        for _ in range(2):
+            training.train(model, X, y, optimizer=opt, epochs=5, batch_size=16,
+                           rng=np.random.default_rng(2), fused=fused)
+        finals.append((model.flat_params.copy(), opt.t))
+    np.testing.assert_allclose(finals[1][0], finals[0][0], rtol=0, atol=TOL)
+    assert finals[1][1] == finals[0][1] == 2 * 5 * 3
+
+
+@needs_numba
+def test_a_diverging_minibatch_run_leaves_the_generator_where_the_readable_loop_does(monkeypatch):
+    monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+    X, y = data(("mse", "linear"))
+    after = []
+    for fused in (False, True):
+        model = MLP([3, 16, 16, 1], "relu", "linear", rng=np.random.default_rng(0))
+        rng = np.random.default_rng(1)
+        hist = training.train(model, X, y * 1e3, loss="mse", optimizer="sgd", lr=5.0, epochs=50,
+                              batch_size=8, rng=rng, fused=fused)
+        after.append((hist.diverged, hist.epochs, rng.random()))
+    assert after[0] == after[1] and after[0][0] and after[0][1] < 50
+
+
+@needs_numba
+def test_a_numba_that_cannot_compile_the_loop_warns_once_and_numpy_trains(monkeypatch):
+    """An older or newer numba (Colab's, say) that fails to compile: one warning, same numbers."""
+    monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+
+    def fails():
+        raise TypeError("this numba cannot type the loop")
+
+    monkeypatch.setattr(compiled_training, "_tiny_run", fails)
+    compiled_training._compile_error.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="could not compile .* training runs in numpy"):
+            assert not compiled_training.available()
+        assert not compiled_training.available()      # cached: no second warning
+        assert_equal_runs(BASE)
+    finally:
+        monkeypatch.undo()
+        compiled_training._compile_error.cache_clear()
+    assert compiled_training.available()
+
+
+def test_without_numba_warm_up_does_nothing(monkeypatch):
+    monkeypatch.setenv("LECTURE_CODE_NUMBA", "0")
+    assert not compiled_training.available()
+    assert compiled_training.warm_up() == 0.0
+
+
+def test_supports_names_why_a_setting_runs_in_numpy():
+    model = MLP([2, 4, 1], rng=np.random.default_rng(0), dropout=0.5)
+    opt = optimizers.make("adam", [model.flat_params])
+    assert "dropout" in compiled_training.supports(model, losses.get("bce"), opt)
+    model = MLP([2, 4, 3], "relu", "softmax", rng=np.random.default_rng(0))
+    assert "softmax" in compiled_training.supports(model, losses.get("cce"), opt)
+    model = MLP([2, 4, 1], rng=np.random.default_rng(0))
+    opt = optimizers.make("adagrad", [model.flat_params])
+    assert "Adagrad" in compiled_training.supports(model, losses.get("bce"), opt)
+    opt = optimizers.make("adam", [model.flat_params])
+    assert "on_epoch" in compiled_training.supports(model, losses.get("bce"), opt, on_epoch=print)
+    assert compiled_training.supports(model, losses.get("bce"), opt) is None
+
+
+@pytest.mark.parametrize("head", [("mse", "sigmoid"), ("mae", "tanh")])
+def test_accuracies_of_a_classifier_on_another_loss_agree(head, engine):
+    """accuracy=True (the playground's squared error on 0/1 labels): same accuracies both ways."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] * X[:, 1] > 0).astype(float)
+    runs = []
+    for fused in (False, True):
+        model = MLP([3, 6, 1], "relu", head[1], rng=np.random.default_rng(7))
+        runs.append(training.train(model, X, y, loss=head[0], optimizer="adam", lr=0.02,
+                                   epochs=15, batch_size=16, rng=np.random.default_rng(1),
+                                   X_val=X[:10], y_val=y[:10], accuracy=True, fused=fused))
+    assert len(runs[0].train_acc) == len(runs[0].val_acc) == 15
+    assert runs[1].train_acc == runs[0].train_acc and runs[1].val_acc == runs[0].val_acc
+    np.testing.assert_allclose(runs[1].train_loss, runs[0].train_loss, rtol=0, atol=TOL)

@@ -13,8 +13,12 @@ from lecture_code.playground import Config
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def reference_history(config: Config) -> training.History:
-    """What run() must reproduce: train() evaluating the test set after every epoch."""
+def reference_history(config: Config, fused: bool = True) -> training.History:
+    """What run() must reproduce: train() evaluating the test set after every epoch.
+
+    ``fused=True`` is the engine run() uses, so the numbers are identical; the
+    readable loop agrees to rounding (tests/test_fused_training.py).
+    """
     X_train, X_test, y_train, y_test = playground.make_data(config)
     rng = np.random.default_rng([config.seed, config.restart])
     model = playground.build(config, rng)
@@ -22,7 +26,8 @@ def reference_history(config: Config) -> training.History:
                            optimizer=config.optimizer, lr=config.lr, epochs=config.epochs,
                            batch_size=config.batch_size, rng=rng, X_val=X_test, y_val=y_test,
                            penalty=config.penalty,
-                           lam=config.lam if config.penalty != "none" else 0.0)
+                           lam=config.lam if config.penalty != "none" else 0.0,
+                           accuracy=not config.regression, fused=fused)
 
 
 # -- Config --------------------------------------------------------------------------
@@ -97,22 +102,6 @@ def test_run_equals_train_with_a_test_pass_after_every_epoch(config):
     assert got.val_loss[-1] == pytest.approx(result.test_loss(), rel=1e-13)
     if not config.regression:
         assert got.val_acc[-1] == result.accuracy()
-
-
-def test_held_out_curve_in_several_chunks_equals_one_pass_per_epoch():
-    config = Config(points=1000, epochs=30, test_fraction=0.9)      # 900 test rows: chunks
-    X_train, X_test, y_train, y_test = playground.make_data(config)
-    model, weights = playground.build(config, np.random.default_rng(0)), []
-    training.train(model, X_train, y_train, loss="bce", optimizer="adam", lr=0.01, epochs=30,
-                   rng=np.random.default_rng(0),
-                   on_epoch=lambda e: weights.append(model.flat_params.copy()))
-    assert 200_000 // (len(X_test) * 16) < len(weights)             # really more than one chunk
-    got_loss, got_acc = playground.held_out_curve(model, weights, X_test, y_test, "bce")
-    for w, loss, acc in zip(weights, got_loss, got_acc):
-        model.flat_params[...] = w
-        out = model.forward(X_test)
-        assert loss == pytest.approx(losses.binary_cross_entropy(out, y_test[:, None]), rel=1e-13)
-        assert acc == training.accuracy(out, y_test[:, None])
 
 
 def test_same_config_same_result_and_restart_changes_the_weights():
@@ -267,20 +256,6 @@ def test_panel_instances_lists_live_panels_only():
     assert key not in {id(p) for p in widgets.Panel.instances()}
 
 
-def test_held_out_curve_checks_its_arguments():
-    model = playground.build(Config(), np.random.default_rng(0))
-    X, y = np.zeros((3, 2)), np.zeros(3)
-    with pytest.raises(ValueError, match="weights"):
-        playground.held_out_curve(model, np.zeros((2, 5)), X, y, "bce")
-    with pytest.raises(ValueError, match="X"):
-        playground.held_out_curve(model, model.flat_params, np.zeros((3, 3)), y, "bce")
-    with pytest.raises(ValueError, match="loss"):
-        playground.held_out_curve(model, model.flat_params, X, y, "mae")
-    loss, acc = playground.held_out_curve(model, model.flat_params, X, y, "mse")
-    assert loss.shape == acc.shape == (1,)
-
-
-# -- the speed-ups in the core that the playground relies on ---------------------------
 def test_on_epoch_sees_every_epoch_and_must_be_callable():
     config = Config(epochs=7)
     X_train, _, y_train, _ = playground.make_data(config)

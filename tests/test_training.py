@@ -221,6 +221,8 @@ def problem():
     (dict(lam=-0.1), "lam must be a number >= 0"),
     (dict(X_val=np.ones((3, 2)), y_val=np.ones(2)),
      "X_val and y_val must have the same number of rows"),
+    (dict(accuracy="yes"), "accuracy must be True, False or None"),
+    (dict(loss="mse", y=np.full(6, 0.5), accuracy=True), "accuracy=True needs class labels"),
 ])
 def test_bad_arguments_name_the_argument(change, match):
     model, X, y = problem()

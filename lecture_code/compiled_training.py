@@ -1,0 +1,490 @@
+"""Compiled training: the whole training loop of :func:`lecture_code.training.train` as one
+compiled function, when numba is installed.
+
+numba is optional. Without it (or with the environment variable
+``LECTURE_CODE_NUMBA=0``) ``training.train(..., fused=True)`` runs
+:class:`lecture_code.fused_training.FusedStep`, in numpy; with it, every
+setting :func:`supports` accepts runs here instead, about three times as
+fast for the playground's networks. A live panel retrains on every slider
+move, and a small network's epoch is mostly the overhead of numpy's ~30 calls;
+compiled, an epoch is a few loops over the rows.
+
+The loops are the readable formulas one number at a time, with the same
+names as :class:`~lecture_code.network.MLP`, :mod:`~lecture_code.activations`,
+:mod:`~lecture_code.losses` and :mod:`~lecture_code.optimizers`: ``forward``,
+``loss_and_grads`` (the cross-entropy and its gradient from the logits,
+``logaddexp`` as numpy computes it), ``backward`` and the optimizers'
+updates, in the reference's order of operations. Only sums run in another
+order than BLAS's, so the two agree to rounding; the tests check weights
+and every per-epoch number to 1e-12, over every activation, loss, optimizer,
+penalty, depth 0-6, width 1-16 and minibatch size. The code has no
+numpy calls in its loops, uses one thread and no fast-math, so its numbers
+do not depend on the BLAS or on how many cores the machine has.
+
+What runs here: hidden and output activations ``relu``, ``tanh``,
+``sigmoid``, ``elu``, ``linear`` and ``step``; the losses ``bce`` (one
+sigmoid output), ``mse`` and ``mae``; ``sgd`` and ``momentum`` (every
+option), ``rmsprop`` (not centered) and ``adam``; penalties, minibatches and
+a validation set. Dropout, a softmax output, the other optimizers, early
+stopping (``patience``) and ``on_epoch`` run in numpy (:func:`supports` says
+why). The first call compiles the code (a few seconds), cached on disk for
+the next session; :func:`warm_up` does it where the wait is expected, when a
+panel is created.
+
+See chapter 8 (the playground) and :mod:`lecture_code.bench`.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import time
+import warnings
+
+import numpy as np
+
+from . import optimizers as _optimizers
+
+try:
+    import numba
+except ImportError:          # the accelerator is optional: fused numpy runs instead
+    numba = None
+
+__all__ = ["available", "supports", "train", "warm_up", "ACTIVATIONS"]
+
+#: Activations the compiled loop knows, by code.
+ACTIVATIONS = {"linear": 0, "relu": 1, "tanh": 2, "sigmoid": 3, "elu": 4, "step": 5}
+_LOSSES = {"bce": 0, "mse": 1, "mae": 2}
+_SGD, _RMSPROP, _ADAM = 0, 1, 2
+_LOGE2 = math.log(2.0)
+
+if numba is not None:
+    _jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+else:                        # plain Python: the same code, never run by train() (too slow)
+    def _jit(f):
+        return f
+
+
+def available() -> bool:
+    """True when numba is installed, compiles the loop, and ``LECTURE_CODE_NUMBA`` is not ``0``.
+
+    The first call compiles the loop (or loads it from numba's cache); a numba
+    that cannot compile it gives one warning, and training runs in numpy.
+    """
+    return (numba is not None and os.environ.get("LECTURE_CODE_NUMBA", "1") != "0"
+            and _compile_error() is None)
+
+
+@functools.lru_cache(maxsize=None)
+def _compile_error() -> str | None:
+    """None once the loop runs compiled; otherwise the error of the numba installed."""
+    try:
+        _tiny_run()
+    except Exception as error:      # a numba older or newer than the tested one: fall back
+        warnings.warn(f"numba {numba.__version__} could not compile lecture_code's training "
+                      f"loop, so training runs in numpy ({type(error).__name__}: {error})",
+                      RuntimeWarning, stacklevel=3)
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def supports(model, loss, optimizer, *, patience=None, on_epoch=None,
+             accuracy: bool = False) -> str | None:
+    """None if :func:`train` can run this setting; otherwise why it runs in numpy instead."""
+    names = [layer.activation.name for layer in model.layers]
+    unknown = [n for n in names if n not in ACTIVATIONS]
+    if unknown:
+        return f"activation {unknown[0]!r} is not compiled"
+    if loss.name not in _LOSSES:
+        return f"loss {loss.name!r} is not compiled"
+    if model.sizes[-1] != 1 and (accuracy or loss.name == "bce"):
+        return "the compiled accuracy (and cross-entropy) is for one output"
+    if any(d.p > 0.0 for d in model.dropouts):
+        return "dropout draws its masks in numpy"
+    if patience is not None:
+        return "early stopping restores earlier weights in numpy"
+    if on_epoch is not None:
+        return "on_epoch is a Python function, called between epochs"
+    if len(optimizer.params) != 1 or optimizer.params[0] is not model.flat_params:
+        return "the optimizer updates per-layer arrays"
+    kind = type(optimizer)
+    if kind is _optimizers.RMSprop and optimizer.centered:
+        return "centered RMSprop is not compiled"
+    if kind not in (_optimizers.SGD, _optimizers.RMSprop, _optimizers.Adam):
+        return f"{kind.__name__} is not compiled"
+    return None
+
+
+# -- the compiled loops: one number at a time, in the readable code's order ----------------
+@_jit
+def _activate(kind, z):
+    """g(z), as :mod:`lecture_code.activations` (NaN stays NaN)."""
+    if kind == 1:                               # relu: np.maximum(z, 0)
+        return z if (z > 0.0 or z != z) else 0.0
+    if kind == 2:
+        return math.tanh(z)
+    if kind == 3:                               # sigmoid: 1 / (1 + e^-z)
+        return 1.0 / (1.0 + math.exp(-z))
+    if kind == 4:                               # elu: z, or expm1(min(z, 0))
+        return z if z > 0.0 else 1.0 * math.expm1(0.0 if z >= 0.0 else z)
+    if kind == 5:                               # step: 1 where z >= 0
+        return 1.0 if z >= 0.0 else 0.0
+    return z
+
+
+@_jit
+def _times(da, d):
+    """da * d, exactly 0 where d is 0 (even for da = inf), as activations._times."""
+    return 0.0 if d == 0.0 else da * d
+
+
+@_jit
+def _backward(kind, z, a, da):
+    """dL/dz from dL/da, as the activation's ``backward``."""
+    if kind == 1:                               # relu: da where z > 0
+        return da if z > 0.0 else 0.0
+    if kind == 2:                               # tanh' = 1 / cosh^2
+        c = math.cosh(z)
+        return _times(da, 1.0 / c / c)
+    if kind == 3:                               # sigma' = a sigma(-z)
+        return _times(da, a * (1.0 / (1.0 + math.exp(z))))
+    if kind == 4:                               # elu' = 1, or e^min(z, 0)
+        return _times(da, 1.0 if z > 0.0 else 1.0 * math.exp(0.0 if z >= 0.0 else z))
+    if kind == 5:
+        return 0.0
+    return da
+
+
+@_jit
+def _logaddexp0(x):
+    """log(1 + e^x) = np.logaddexp(0, x), by numpy's own steps."""
+    if x == 0.0:
+        return _LOGE2
+    tmp = -x
+    if tmp > 0.0:
+        return math.log1p(math.exp(-tmp))
+    if tmp <= 0.0:
+        return x + math.log1p(math.exp(tmp))
+    return tmp
+
+
+if numba is not None:
+    _sum_jit = numba.njit(cache=True, error_model="numpy", nogil=True, fastmath={"reassoc"})
+else:
+    _sum_jit = _jit
+
+
+@_sum_jit
+def _dot(x, y, rows):
+    """sum of x[r] y[r]: the one loop whose order may change (vector sums, as BLAS does)."""
+    s = 0.0
+    for r in range(rows):
+        s += x[r] * y[r]
+    return s
+
+
+@_sum_jit
+def _sum(x, rows):
+    s = 0.0
+    for r in range(rows):
+        s += x[r]
+    return s
+
+
+@_jit
+def _forward(Xb, rows, sizes, offsets, kinds, p, Z, A):
+    """Every layer's Z = A_prev W + b and A = g(Z), for the first ``rows`` points of ``Xb``.
+
+    Arrays are stored units x points (``Z[layer, j, r]``): Z[j] += W[i, j] A_prev[i]
+    runs along the points, in vector code.
+    """
+    for layer in range(sizes.shape[0] - 1):
+        d_in, d_out, o = sizes[layer], sizes[layer + 1], offsets[layer]
+        Ain = Xb if layer == 0 else A[layer - 1]
+        kind = kinds[layer]
+        for j in range(d_out):
+            z, a = Z[layer, j], A[layer, j]
+            for r in range(rows):
+                z[r] = 0.0
+            for i in range(d_in):
+                w, x = p[o + i * d_out + j], Ain[i]
+                for r in range(rows):
+                    z[r] += w * x[r]
+            b = p[o + d_in * d_out + j]
+            for r in range(rows):
+                z[r] = z[r] + b
+            if kind == 1:                       # relu on its own: a loop of vector code
+                for r in range(rows):
+                    a[r] = z[r] if (z[r] > 0.0 or z[r] != z[r]) else 0.0
+            else:
+                for r in range(rows):
+                    a[r] = _activate(kind, z[r])
+
+
+@_jit
+def _loss(Yb, rows, k, last, out_kind, loss_kind, Z, A, D):
+    """(data loss, right answers): the loss of the output, and dL/dZ of the output in ``D``.
+
+    ``D`` is left alone when ``D.shape[0] == 0`` (the validation pass).
+    """
+    size = rows * k
+    grads = D.shape[0] > 0
+    s1, s2, right = 0.0, 0.0, 0
+    for j in range(k):
+        for r in range(rows):
+            z, a, y = Z[last, j, r], A[last, j, r], Yb[j, r]
+            if loss_kind == 0:                  # bce from the logits: y softplus(-z) + (1-y) softplus(z)
+                # np.logaddexp(0, +-z) is max(0, +-z) + log1p(e^-|z|) (log 2 at 0): one exp,
+                # one log1p; sigma(z) = 1 / (1 + e^-z) and sigma(-z) share the same e^-|z|
+                e = math.exp(-abs(z))
+                soft = _LOGE2 if z == 0.0 else math.log1p(e)
+                if z > 0.0:
+                    s1 += y * soft
+                    s2 += (1.0 - y) * (z + soft)
+                    up, down = 1.0 / (1.0 + e), 1.0 / (1.0 + 1.0 / e)
+                elif z <= 0.0:
+                    s1 += y * (soft - z)
+                    s2 += (1.0 - y) * soft
+                    up, down = 1.0 / (1.0 + 1.0 / e), 1.0 / (1.0 + e)
+                else:                           # NaN
+                    s1 += y * z
+                    s2 += (1.0 - y) * z
+                    up, down = z, z
+                if grads:                       # (1 - y) sigma(z) - y sigma(-z), over n
+                    D[last, j, r] = ((1.0 - y) * up - y * down) / size
+            else:
+                diff = a - y
+                if loss_kind == 1:
+                    s1 += diff * diff
+                    da = 2.0 * diff / size
+                else:
+                    s1 += abs(diff)
+                    da = (1.0 if diff > 0.0 else (-1.0 if diff < 0.0 else diff * 0.0)) / size
+                if grads:
+                    D[last, j, r] = _backward(out_kind, z, a, da)
+            if (a >= 0.5) == (y >= 0.5):        # one output: right where a and y agree on 0.5
+                right += 1
+    return (s1 + s2) / size, right
+
+
+@_jit
+def _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam):
+    """Backpropagation from the output's dZ (in ``D``): every layer's gradient into ``g``.
+
+    dW[i, j] = A_prev[i] . dZ[j] and db[j] = sum of dZ[j] (sums over the points);
+    dA[i] = sum_j W[i, j] dZ[j], then dZ of the layer below, along the points.
+    """
+    for layer in range(sizes.shape[0] - 2, -1, -1):
+        d_in, d_out, o = sizes[layer], sizes[layer + 1], offsets[layer]
+        Ain = Xb if layer == 0 else A[layer - 1]
+        for i in range(d_in):
+            x = Ain[i]
+            for j in range(d_out):
+                g[o + i * d_out + j] = _dot(x, D[layer, j], rows)
+        for j in range(d_out):
+            g[o + d_in * d_out + j] = _sum(D[layer, j], rows)
+        if penalty == 1:                        # l1: lam sign(W)
+            for q in range(o, o + d_in * d_out):
+                w = p[q]
+                g[q] += lam * (1.0 if w > 0.0 else (-1.0 if w < 0.0 else w * 0.0))
+        elif penalty == 2:                      # l2: 2 lam W
+            for q in range(o, o + d_in * d_out):
+                g[q] += 2.0 * lam * p[q]
+        if layer == 0:
+            break
+        below = kinds[layer - 1]
+        for i in range(d_in):                   # dA = dZ W^T, then dZ of the layer below
+            da = D[layer - 1, i]
+            for r in range(rows):
+                da[r] = 0.0
+            for j in range(d_out):
+                w, dz = p[o + i * d_out + j], D[layer, j]
+                for r in range(rows):
+                    da[r] += w * dz[r]
+            z, a = Z[layer - 1, i], A[layer - 1, i]
+            if below == 1:                      # relu: da where z > 0
+                for r in range(rows):
+                    da[r] = da[r] if z[r] > 0.0 else 0.0
+            else:
+                for r in range(rows):
+                    da[r] = _backward(below, z[r], a[r], da[r])
+
+
+@_jit
+def _update(opt_kind, h, p, g, s1, s2, t, started):
+    """One optimizer step over the flat parameters, as ``Optimizer.step`` (state in s1, s2)."""
+    lr, momentum, dampening, nesterov, alpha, eps, b1, b2, wd = (
+        h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8])
+    if opt_kind == _ADAM:
+        step = lr / (1.0 - b1 ** float(t))         # float powers, as Python's b1 ** t
+        root = math.sqrt(1.0 - b2 ** float(t))
+    for q in range(p.shape[0]):
+        gq = g[q]
+        if wd != 0.0:
+            gq = gq + wd * p[q]
+        if opt_kind == _SGD:
+            if momentum != 0.0:
+                if not started:
+                    s1[q] = gq
+                else:
+                    s1[q] = s1[q] * momentum + (1.0 - dampening) * gq
+                gq = gq + momentum * s1[q] if nesterov != 0.0 else s1[q]
+            p[q] -= lr * gq
+        elif opt_kind == _RMSPROP:
+            s1[q] = s1[q] * alpha + (1.0 - alpha) * gq * gq
+            avg = math.sqrt(s1[q]) + eps
+            if momentum != 0.0:
+                s2[q] = s2[q] * momentum + gq / avg
+                p[q] -= lr * s2[q]
+            else:
+                p[q] -= lr * gq / avg
+        else:
+            s1[q] = s1[q] * b1 + (1.0 - b1) * gq
+            s2[q] = s2[q] * b2 + (1.0 - b2) * gq * gq
+            p[q] -= step * s1[q] / (math.sqrt(s2[q]) / root + eps)
+
+
+@_jit
+def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind, h, s1, s2,
+           t, started, penalty, lam, X_val, Y_val, train_loss, train_acc, val_loss, val_acc):
+    """The epochs of training.train; returns (epochs run, diverged, best epoch, t, started).
+
+    ``X``, ``Y`` (and the validation set) come transposed: one row per input or target.
+    """
+    d, n, k = X.shape[0], X.shape[1], Y.shape[0]
+    last, widest = sizes.shape[0] - 2, 1
+    for q in range(1, sizes.shape[0]):
+        widest = max(widest, sizes[q])
+    rows_max = max(batch, X_val.shape[1])
+    Z = np.empty((last + 1, widest, rows_max))
+    A = np.empty((last + 1, widest, rows_max))
+    D = np.empty((last + 1, widest, rows_max))
+    nodes = np.empty((0, 0, 0))
+    Xb, Yb = (X, Y) if orders.shape[0] == 0 else (np.empty((d, batch)), np.empty((k, batch)))
+    best, best_epoch, diverged, epochs = np.inf, -1, False, 0
+    for e in range(train_loss.shape[0]):
+        total, correct = 0.0, 0.0
+        for start in range(0, n, batch):
+            rows = min(batch, n - start)
+            if orders.shape[0] > 0:             # the epoch's minibatch, gathered
+                for r in range(rows):
+                    src = orders[e, start + r]
+                    for i in range(d):
+                        Xb[i, r] = X[i, src]
+                    for j in range(k):
+                        Yb[j, r] = Y[j, src]
+            _forward(Xb, rows, sizes, offsets, kinds, p, Z, A)
+            value, right = _loss(Yb, rows, k, last, kinds[last], loss_kind, Z, A, D)
+            _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam)
+            total += value * rows
+            correct += right / (rows * k) * rows
+            t += 1
+            _update(opt_kind, h, p, g, s1, s2, t, started)
+            started = True
+        loss = total / n
+        if not math.isfinite(loss):
+            diverged = True
+            break
+        train_loss[e], train_acc[e] = loss, correct / n
+        epochs += 1
+        if X_val.shape[1] > 0:
+            rows = X_val.shape[1]
+            _forward(X_val, rows, sizes, offsets, kinds, p, Z, A)
+            value, right = _loss(Y_val, rows, k, last, kinds[last], loss_kind, Z, A, nodes)
+            val_loss[e], val_acc[e] = value, right / (rows * k)
+            if value < best:
+                best, best_epoch = value, e
+    return epochs, diverged, best_epoch, t, started
+
+
+# -- the Python side -------------------------------------------------------------------------
+def _layout(model):
+    sizes = np.asarray(model.sizes, dtype=np.int64)
+    offsets = np.cumsum([0] + [(a + 1) * b for a, b in zip(model.sizes[:-1], model.sizes[1:])])
+    kinds = np.array([ACTIVATIONS[layer.activation.name] for layer in model.layers], dtype=np.int64)
+    return sizes, offsets[:-1].astype(np.int64), kinds
+
+
+def _state(opt, size: int):
+    """(kind, hyperparameters, state 1, state 2, started) of an optimizer the loop runs."""
+    h = np.zeros(9)
+    h[0], h[8] = opt.lr, opt.weight_decay
+    if type(opt) is _optimizers.SGD:
+        h[1], h[2], h[3] = opt.momentum, opt.dampening, float(opt.nesterov)
+        started = opt.buf[0] is not None
+        return _SGD, h, (opt.buf[0] if started else np.zeros(size)), np.zeros(0), started
+    if type(opt) is _optimizers.RMSprop:
+        h[1], h[4], h[5] = opt.momentum, opt.alpha, opt.eps
+        return _RMSPROP, h, opt.s[0], opt.buf[0], opt.t > 0
+    h[5], h[6], h[7] = opt.eps, opt.b1, opt.b2
+    return _ADAM, h, opt.m[0], opt.v[0], opt.t > 0
+
+
+def train(model, X, Y, loss, opt, *, epochs: int, batch: int, rng, penalty: str, lam: float,
+          X_val=None, Y_val=None, accuracy: bool):
+    """Run ``epochs`` epochs of :func:`lecture_code.training.train`'s loop, compiled.
+
+    Unchecked: ``training.train`` validates the arguments, asks :func:`supports`
+    and passes the targets as matrices. Returns the per-epoch lists and flags
+    ``(train_loss, train_acc, val_loss, val_acc, best_epoch, diverged)``; the
+    model's parameters and the optimizer's state are updated in place, and
+    ``rng`` has drawn exactly the minibatch orders the readable loop draws.
+    """
+    n = X.shape[0]
+    state = rng.bit_generator.state
+    orders = (np.stack([rng.permutation(n) for _ in range(epochs)]) if batch < n
+              else np.empty((0, n), dtype=np.int64))
+    sizes, offsets, kinds = _layout(model)
+    kind, h, s1, s2, started = _state(opt, model.flat_params.size)
+    has_val = X_val is not None
+    def columns(M):             # one row per input (or target), contiguous
+        return np.ascontiguousarray(np.asarray(M, dtype=np.float64).T)
+    X_val = columns(X_val) if has_val else np.empty((X.shape[1], 0))
+    Y_val = columns(Y_val) if has_val else np.empty((Y.shape[1], 0))
+    out = [np.full(epochs, np.nan) for _ in range(4)]
+    done, diverged, best, t, started = _train(
+        columns(X), columns(Y),
+        orders, batch, sizes, offsets, kinds, _LOSSES[loss.name], model.flat_params,
+        model.flat_grads, kind, h, s1, s2, opt.t, opt.t > 0 and started,
+        {"none": 0, "l1": 1, "l2": 2}[penalty] if lam > 0.0 else 0, float(lam),
+        X_val, Y_val, *out)
+    opt.t = int(t)
+    if kind == _SGD and h[1] != 0.0 and started:
+        opt.buf[0] = s1
+    drawn = done + 1 if diverged else done
+    if batch < n and drawn < epochs:             # draw no more orders than the loop would
+        rng.bit_generator.state = state
+        for _ in range(drawn):
+            rng.permutation(n)
+    classify = accuracy
+    lists = [a[:done].tolist() for a in out]
+    return dict(train_loss=lists[0], train_acc=lists[1] if classify else [],
+                val_loss=lists[2] if has_val else [],
+                val_acc=lists[3] if has_val and classify else [],
+                best_epoch=None if best < 0 else int(best), diverged=bool(diverged))
+
+
+def _tiny_run() -> None:
+    """Train a 2-2-1 network for one epoch: compiles every part of the loop."""
+    from . import losses
+    from .network import MLP
+    rng = np.random.default_rng(0)
+    model = MLP([2, 2, 1], "relu", "sigmoid", rng=rng)
+    X, Y = rng.normal(size=(4, 2)), np.array([[0.0], [1.0], [1.0], [0.0]])
+    opt = _optimizers.make("adam", [model.flat_params], 0.01)
+    train(model, X, Y, losses.get("bce"), opt, epochs=1, batch=2, rng=rng, penalty="l2",
+          lam=0.1, X_val=X, Y_val=Y, accuracy=True)
+
+
+def warm_up() -> float:
+    """Compile the loop (or load it from numba's cache) now; returns the seconds it took.
+
+    Panels call it when they are created, so that no slider move waits for the
+    compiler; afterwards it costs nothing. Without numba it does nothing and
+    returns 0.
+    """
+    if numba is None or os.environ.get("LECTURE_CODE_NUMBA", "1") == "0":
+        return 0.0
+    started = time.perf_counter()
+    available()
+    return time.perf_counter() - started
