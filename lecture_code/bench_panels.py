@@ -15,7 +15,13 @@ make, then times each one:
   compute it (whose own computing time is reported beside it, one run when
   it takes longer than a second);
 - the fast/reference ratio: the playground's default training with
-  ``training.train(fused=True)`` against the readable loop, interleaved.
+  ``training.train(fused=True)`` against the readable loop, interleaved,
+  with each engine behind ``fused=True``: the compiled loop
+  (:mod:`lecture_code.compiled_training`, where numba is installed) and
+  fused numpy (:mod:`lecture_code.fused_training`);
+- the compiled loop's one-time cost: numba compiling it with an empty
+  cache, and loading it from the cache, each in a fresh process (what a
+  panel's creation waits for, once; no slider move does).
 
 Medians are wall-clock, with the CPU time this process spent beside the
 default's and the ratio's (about the wall-clock time on an idle machine);
@@ -29,7 +35,9 @@ import ast
 import contextlib
 import io
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,7 +45,8 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["chapter_panels", "corner", "time_panel", "fast_over_reference", "run", "table"]
+__all__ = ["chapter_panels", "corner", "time_panel", "fast_over_reference", "compile_cost", "run",
+           "table"]
 
 _KEPT: list = []
 BOOK = Path(__file__).resolve().parents[1] / "book"
@@ -146,31 +155,75 @@ def time_panel(panel, repeats: int = 15) -> dict:
             "repeats": repeats}
 
 
+@contextlib.contextmanager
+def _numba(on: bool):
+    """``LECTURE_CODE_NUMBA`` set to run ``fused=True`` compiled (``on``) or in numpy."""
+    before = os.environ.get("LECTURE_CODE_NUMBA")
+    os.environ["LECTURE_CODE_NUMBA"] = "1" if on else "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["LECTURE_CODE_NUMBA"]
+        else:
+            os.environ["LECTURE_CODE_NUMBA"] = before
+
+
 def fast_over_reference(repeats: int = 15) -> dict:
-    """The playground default's training, readable loop against ``fused=True``, interleaved."""
-    from . import playground, training
+    """The playground default's training, readable loop against ``fused=True``, interleaved.
+
+    ``fast`` is ``fused=True`` as the panels run it (compiled where numba is
+    installed); ``numpy`` is the same with the compiled loop switched off.
+    """
+    from . import compiled_training, playground, training
     config = playground.Config()
     X, _, y, _ = playground.make_data(config)
+    compiled = compiled_training.available()
 
-    def train(fused):
+    def train(kind):
         rng = np.random.default_rng([config.seed, config.restart])
         model = playground.build(config, rng)
-        wall, cpu = time.perf_counter(), time.process_time()
-        training.train(model, X, y, loss="bce", optimizer=config.optimizer, lr=config.lr,
-                       epochs=config.epochs, rng=rng, fused=fused)
-        return time.perf_counter() - wall, time.process_time() - cpu
-    times = {False: [], True: []}
+        with _numba(kind == "fast"):
+            wall, cpu = time.perf_counter(), time.process_time()
+            training.train(model, X, y, loss="bce", optimizer=config.optimizer, lr=config.lr,
+                           epochs=config.epochs, rng=rng, fused=kind != "reference")
+            return time.perf_counter() - wall, time.process_time() - cpu
+    kinds = ("reference", "fast", "numpy")
+    times = {k: [] for k in kinds}
     with playground.one_blas_thread():
-        train(False), train(True)
+        for kind in kinds:
+            train(kind)
         for _ in range(repeats):
-            for fused in (False, True):
-                times[fused].append(train(fused))
-    ref, fast = (1e3 * float(np.median([w for w, _ in times[k]])) for k in (False, True))
-    ref_cpu, fast_cpu = (1e3 * float(np.median([c for _, c in times[k]])) for k in (False, True))
-    return {"reference_train_ms_median": ref, "fast_train_ms_median": fast,
-            "fast_over_reference": fast / ref, "reference_train_cpu_ms_median": ref_cpu,
-            "fast_train_cpu_ms_median": fast_cpu, "fast_over_reference_cpu": fast_cpu / ref_cpu,
-            "repeats": repeats}
+            for kind in kinds:
+                times[kind].append(train(kind))
+    wall = {k: 1e3 * float(np.median([w for w, _ in times[k]])) for k in kinds}
+    cpu = {k: 1e3 * float(np.median([c for _, c in times[k]])) for k in kinds}
+    return {"engine": (f"compiled (numba {compiled_training.numba.__version__})" if compiled
+                       else "fused numpy (numba not installed)"),
+            "reference_train_ms_median": wall["reference"], "fast_train_ms_median": wall["fast"],
+            "numpy_train_ms_median": wall["numpy"],
+            "fast_over_reference": wall["fast"] / wall["reference"],
+            "numpy_over_reference": wall["numpy"] / wall["reference"],
+            "reference_train_cpu_ms_median": cpu["reference"],
+            "fast_train_cpu_ms_median": cpu["fast"], "numpy_train_cpu_ms_median": cpu["numpy"],
+            "fast_over_reference_cpu": cpu["fast"] / cpu["reference"], "repeats": repeats}
+
+
+def compile_cost() -> dict | None:
+    """Seconds of ``compiled_training.warm_up()`` in a fresh process: with an empty numba
+    cache (the compilation), then again with the cache it left (the load); None without numba."""
+    from . import compiled_training
+    if compiled_training.numba is None:
+        return None
+    code = "from lecture_code import compiled_training as c; print(c.warm_up())"
+    seconds = []
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "LECTURE_CODE_NUMBA": "1"}
+        for _ in range(2):
+            out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                 text=True, check=True)
+            seconds.append(float(out.stdout.split()[-1]))
+    return {"compile_s": seconds[0], "cached_load_s": seconds[1]}
 
 
 def run(repeats: int = 15, only=()) -> dict:
@@ -183,6 +236,7 @@ def run(repeats: int = 15, only=()) -> dict:
         report["panels"].append(row)
         print(f"timed {chapter}: {row['panel']}", file=sys.stderr)
     report["ratio"] = fast_over_reference(repeats)
+    report["compile"] = compile_cost()
     report["load_average_after"] = os.getloadavg()
     return report
 
@@ -203,8 +257,14 @@ def table(report: dict) -> str:
                      f"{row['corner_wait_ms']:>15.1f}{row['corner_compute_ms']:>18.1f}  "
                      f"{row['corner_shows']}{runs}")
     r = report["ratio"]
-    lines += ["", f"playground default training: reference {r['reference_train_ms_median']:.1f} ms, "
-              f"fused {r['fast_train_ms_median']:.1f} ms, fast / reference "
-              f"{r['fast_over_reference']:.2f} (CPU time: {r['reference_train_cpu_ms_median']:.1f} "
-              f"and {r['fast_train_cpu_ms_median']:.1f} ms, {r['fast_over_reference_cpu']:.2f})"]
+    lines += ["", f"playground default training ({r['engine']} behind fused=True): reference "
+              f"{r['reference_train_ms_median']:.1f} ms, fast {r['fast_train_ms_median']:.1f} ms, "
+              f"fast / reference {r['fast_over_reference']:.2f} (CPU time: "
+              f"{r['reference_train_cpu_ms_median']:.1f} and {r['fast_train_cpu_ms_median']:.1f} ms, "
+              f"{r['fast_over_reference_cpu']:.2f}); fused numpy {r['numpy_train_ms_median']:.1f} ms, "
+              f"{r['numpy_over_reference']:.2f} of the reference"]
+    c = report.get("compile")
+    lines.append("compiled loop: not available (numba is not installed)" if c is None else
+                 f"compiled loop, once per machine: compiling {c['compile_s']:.2f} s, then loading "
+                 f"from numba's cache {c['cached_load_s']:.2f} s, at panel creation")
     return "\n".join(lines)

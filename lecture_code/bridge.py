@@ -275,7 +275,8 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
     numpy runs whose first weight is one ulp (one float64 step) apart: where
     training is chaotic (large learning rates), rounding alone moves the curve
     that far, and numpy and torch, which round differently, part as much. numpy
-    and torch each run on one thread while it renders. Returns a :class:`lecture_code.widgets.Panel`.
+    (the fast path, ``train(..., fused=True)``, equal to the readable loop to
+    rounding) and torch each run on one thread while it renders. Returns a :class:`lecture_code.widgets.Panel`.
     """
     from . import playground, plotting, training, widgets
     figure = plotting.LossComparisonFigure()
@@ -286,7 +287,8 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
             if nudge:       # the next double after the first weight: how chaotic is this run?
                 model.flat_params[0] = np.nextafter(model.flat_params[0], np.inf)
             return model, training.train(model, X, y, loss="bce", optimizer=optimizer, lr=lr,
-                                         epochs=epochs, rng=np.random.default_rng(seed))
+                                         epochs=epochs, rng=np.random.default_rng(seed),
+                                         fused=True)
         with playground.one_blas_thread(), one_torch_thread():   # small products: one thread
             net = to_torch(MLP(list(sizes), "tanh", "sigmoid", rng=np.random.default_rng(seed)))
             hist, nudged = numpy_run(False)[1], numpy_run(True)[1]

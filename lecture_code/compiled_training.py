@@ -155,19 +155,6 @@ def _backward(kind, z, a, da):
     return da
 
 
-@_jit
-def _logaddexp0(x):
-    """log(1 + e^x) = np.logaddexp(0, x), by numpy's own steps."""
-    if x == 0.0:
-        return _LOGE2
-    tmp = -x
-    if tmp > 0.0:
-        return math.log1p(math.exp(-tmp))
-    if tmp <= 0.0:
-        return x + math.log1p(math.exp(tmp))
-    return tmp
-
-
 if numba is not None:
     _sum_jit = numba.njit(cache=True, error_model="numpy", nogil=True, fastmath={"reassoc"})
 else:
@@ -192,32 +179,57 @@ def _sum(x, rows):
 
 
 @_jit
+def _axpy1(z, w, x, rows, first):
+    """z = w x (``first``) or z += w x, along the points."""
+    if first:
+        for r in range(rows):
+            z[r] = w * x[r]
+    else:
+        for r in range(rows):
+            z[r] += w * x[r]
+
+
+@_jit
+def _axpy(z, y, w, v, x, rows, first):
+    """z (+)= w x and y (+)= v x along the points: two units from one read of x."""
+    if first:
+        for r in range(rows):
+            z[r] = w * x[r]
+            y[r] = v * x[r]
+    else:
+        for r in range(rows):
+            z[r] += w * x[r]
+            y[r] += v * x[r]
+
+
+@_jit
 def _forward(Xb, rows, sizes, offsets, kinds, p, Z, A):
     """Every layer's Z = A_prev W + b and A = g(Z), for the first ``rows`` points of ``Xb``.
 
     Arrays are stored units x points (``Z[layer, j, r]``): Z[j] += W[i, j] A_prev[i]
-    runs along the points, in vector code.
+    runs along the points, in vector code, for two units j at a time; the bias
+    and the activation follow in one pass.
     """
     for layer in range(sizes.shape[0] - 1):
         d_in, d_out, o = sizes[layer], sizes[layer + 1], offsets[layer]
         Ain = Xb if layer == 0 else A[layer - 1]
+        for j in range(0, d_out - 1, 2):
+            for i in range(d_in):
+                _axpy(Z[layer, j], Z[layer, j + 1], p[o + i * d_out + j],
+                      p[o + i * d_out + j + 1], Ain[i], rows, i == 0)
+        if d_out % 2:
+            for i in range(d_in):
+                _axpy1(Z[layer, d_out - 1], p[o + i * d_out + d_out - 1], Ain[i], rows, i == 0)
         kind = kinds[layer]
         for j in range(d_out):
-            z, a = Z[layer, j], A[layer, j]
-            for r in range(rows):
-                z[r] = 0.0
-            for i in range(d_in):
-                w, x = p[o + i * d_out + j], Ain[i]
-                for r in range(rows):
-                    z[r] += w * x[r]
-            b = p[o + d_in * d_out + j]
-            for r in range(rows):
-                z[r] = z[r] + b
+            z, a, b = Z[layer, j], A[layer, j], p[o + d_in * d_out + j]
             if kind == 1:                       # relu on its own: a loop of vector code
                 for r in range(rows):
+                    z[r] = z[r] + b
                     a[r] = z[r] if (z[r] > 0.0 or z[r] != z[r]) else 0.0
             else:
                 for r in range(rows):
+                    z[r] = z[r] + b
                     a[r] = _activate(kind, z[r])
 
 
@@ -293,14 +305,16 @@ def _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam):
         if layer == 0:
             break
         below = kinds[layer - 1]
-        for i in range(d_in):                   # dA = dZ W^T, then dZ of the layer below
-            da = D[layer - 1, i]
-            for r in range(rows):
-                da[r] = 0.0
+        for i in range(0, d_in - 1, 2):         # dA = dZ W^T, two inputs at a time
             for j in range(d_out):
-                w, dz = p[o + i * d_out + j], D[layer, j]
-                for r in range(rows):
-                    da[r] += w * dz[r]
+                _axpy(D[layer - 1, i], D[layer - 1, i + 1], p[o + i * d_out + j],
+                      p[o + (i + 1) * d_out + j], D[layer, j], rows, j == 0)
+        if d_in % 2:
+            for j in range(d_out):
+                _axpy1(D[layer - 1, d_in - 1], p[o + (d_in - 1) * d_out + j], D[layer, j], rows,
+                       j == 0)
+        for i in range(d_in):                   # then dZ of the layer below
+            da = D[layer - 1, i]
             z, a = Z[layer - 1, i], A[layer - 1, i]
             if below == 1:                      # relu: da where z > 0
                 for r in range(rows):

@@ -117,7 +117,8 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
 
     ``rng`` draws the initial weights, then shuffles the minibatches. The
     history records the validation loss and accuracy after every epoch.
-    The products are small, so numpy's BLAS runs on one thread here
+    Training takes the fast path (``train(..., fused=True)``, equal to the
+    readable loop to rounding). The products are small, so numpy's BLAS runs on one thread here
     (:func:`lecture_code.playground.one_blas_thread`), which on a busy
     machine is many times faster than several threads waiting for each other.
 
@@ -131,7 +132,8 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
     with one_blas_thread():
         history = training.train(model, data.X_train, data.y_train, loss="cce", optimizer="adam",
                                  lr=lr, epochs=epochs, batch_size=batch_size, rng=rng,
-                                 X_val=data.X_val, y_val=data.y_val, penalty="l2", lam=lam)
+                                 X_val=data.X_val, y_val=data.y_val, penalty="l2", lam=lam,
+                                 fused=True)
     return model, history
 
 

@@ -65,4 +65,22 @@ def test_digits_figure_redraws_into_the_same_figure_as_png():
     again = figure.update(history, np.eye(10, dtype=int), title="second")
     assert again.startswith(PNG_SIGNATURE) and again != png
     assert len(figure.figure.axes) == 2 and figure.figure._suptitle.get_text() == "second"
-    assert len(figure.ax_matrix.texts) == 10           # the old counts were cleared
+    shown = [t for t in figure.ax_matrix.texts if t.get_text()]
+    assert len(shown) == 10                            # the old counts were cleared
+
+
+def test_digits_figure_blits_the_image_a_fresh_figure_draws():
+    """Blitting over the cached background leaves nothing of an earlier frame behind."""
+    first = History(train_loss=[1.0, 0.5, 0.3], val_loss=[1.1, 0.7, 0.6], best_epoch=2)
+    other = History(train_loss=[2.0, 0.04], val_loss=[2.5, 0.9], best_epoch=None)
+    C = np.eye(10, dtype=int) * 7
+    C[3, 5] = 1
+    figure = plotting.DigitsFigure()
+    png = figure.update(first, C, title="first")
+    assert figure.update(other, np.ones((10, 10)), title="other") != png
+    figure._backgrounds.clear()                        # as after other limits
+    figure.update(other, np.ones((10, 10)), title="other")
+    assert figure.update(first, C, title="first") == png
+    assert plotting.DigitsFigure().update(first, C, title="first") == png
+    with pytest.raises(ValueError, match="matrix must have shape"):
+        figure.update(first, np.eye(3))

@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from .. import _checks
 from .curves import loss_curves
-from .style import HeldLimits, _axes
+from .style import Blitter, _axes, _step_125
 
 __all__ = ['digit_images', 'confusion_plot', 'weight_images', 'DigitsFigure']
 
@@ -104,35 +104,79 @@ def weight_images(axes, W, *, titles=None):
     return drawn
 
 
-class DigitsFigure(HeldLimits):
+class DigitsFigure(Blitter):
     """The panel's figure: loss per epoch (left) and a confusion matrix (right).
 
-    Made once; :meth:`update` clears both axes, redraws them and returns PNG
-    bytes rendered with Agg (no pyplot figure is opened).
+    Made once, drawn with Agg (no pyplot figure is opened). The axes, ticks
+    and labels are drawn into a cached background per set of axis limits (the
+    loss axis snaps to 1, 2, 5 times 10^k); :meth:`update` draws only the
+    curves, the matrix, its counts and the title on top.
     """
 
-    def __init__(self, *, figsize=(8.4, 3.4), dpi: int = 160):
+    def __init__(self, *, figsize=(8.4, 3.4), dpi: int = 160, classes: int = 10):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(left=0.09, right=0.97, bottom=0.15, top=0.84, wspace=0.2)
         self.ax_loss, self.ax_matrix = self.figure.subplots(
             1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        ax = self.ax_loss
+        self.train, self.val, self.best = loss_curves(
+            ax, _Curves(train_loss=[1.0, 1.0], val_loss=[1.0, 1.0], best_epoch=0))
+        self.best.set_label("best epoch")
+        self.legend = ax.legend(frameon=False, loc="upper right")
+        self.legend.set_animated(True)        # drawn over the curves, every frame
+        ax.set(yscale="log", title="loss (categorical cross-entropy)")
+        # plain ticks at 1, 2, 5 x 10^k (no mathtext), no minor labels
+        ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # whole epochs
+        self.classes = _checks.count(classes, "classes")
+        self.matrix = confusion_plot(self.ax_matrix, np.zeros((classes, classes)),
+                                     title="validation set")
+        self.counts = [[self.ax_matrix.text(j, i, "", ha="center", va="center", fontsize=7)
+                        for j in range(classes)] for i in range(classes)]
+        self.title = self.figure.suptitle("", fontsize=10)
+        self.dynamic = [self.train, self.val, self.best, self.matrix,
+                        *(t for row in self.counts for t in row), self.title]
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self._key = None
 
     def update(self, history, matrix, title: str = "") -> bytes:
-        """Draw ``history``'s losses and ``matrix``; ``title`` goes above both."""
-        import io
-        self.ax_loss.clear()
-        self.ax_matrix.clear()
-        loss_curves(self.ax_loss, history)
-        self.ax_loss.set(yscale="log", title="loss (categorical cross-entropy)")
-        self.ax_loss.set_xlim(self._widen("epochs", *self.ax_loss.get_xlim()))
-        self.ax_loss.set_ylim(self._widen("loss", *self.ax_loss.get_ylim()))
-        # plain ticks at 1, 2, 5 x 10^k (no mathtext), no minor labels
-        self.ax_loss.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
-        self.ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
-        confusion_plot(self.ax_matrix, matrix, title="validation set")
-        self.figure.suptitle(title, fontsize=10)
-        buffer = io.BytesIO()
-        self.canvas.print_png(buffer)
-        return buffer.getvalue()
+        """Draw ``history``'s losses and ``matrix``; ``title`` goes above both. Returns PNG bytes."""
+        C = _checks.as_array(matrix, "matrix", ndim=2)
+        if C.shape != (self.classes, self.classes):
+            raise ValueError(f"matrix must have shape ({self.classes}, {self.classes}), got {C.shape}")
+        train = np.asarray(history.train_loss, dtype=np.float64)
+        val = np.asarray(history.val_loss, dtype=np.float64)
+        if not train.size:
+            raise ValueError("history has no epochs to draw")
+        shown = np.maximum(np.concatenate([train, val]), 1e-16)   # a loss of 0 on the log axis
+        self.train.set_data(np.arange(train.size), shown[:train.size])
+        self.val.set_data(np.arange(val.size), shown[train.size:])
+        best = history.best_epoch
+        self.best.set_visible(best is not None)
+        self.best.set_xdata([best or 0, best or 0])
+        low = _step_125(shown.min() / 1.05, down=True)
+        high = _step_125(shown.max() * 1.05, down=False)
+        low, high = self._widen("loss", low, high)
+        key = (self._widen("epochs", 0, max(train.size - 1, 1))[1], low, high)
+        if key != self._key:                  # the data transforms follow the limits
+            self.ax_loss.set_xlim(-0.05 * key[0], 1.05 * key[0])
+            self.ax_loss.set_ylim(low, high)
+            self._key = key
+        top = max(float(C.max()), 1.0)
+        self.matrix.set_data(np.sqrt(C / top))
+        for (i, j), count in np.ndenumerate(C):
+            self.counts[i][j].set_text(f"{count:g}" if count else "")
+            self.counts[i][j].set_color("white" if count > 0.5 * top else "black")
+        self.title.set_text(title)
+        return self._blit(key, on_top=(self.legend,))
+
+
+class _Curves:
+    """A stand-in history with the fields :func:`loss_curves` reads."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
