@@ -4,31 +4,32 @@ compiled function, when numba is installed.
 numba is optional. Without it (or with the environment variable
 ``LECTURE_CODE_NUMBA=0``) ``training.train(..., fused=True)`` runs
 :class:`lecture_code.fused_training.FusedStep`, in numpy; with it, every
-setting :func:`supports` accepts runs here instead, about three times as
+setting :func:`supports` accepts runs here instead, three to four times as
 fast for the playground's networks. A live panel retrains on every slider
-move, and a small network's epoch is mostly the overhead of numpy's ~30 calls;
-compiled, an epoch is a few loops over the rows.
+move, and a small network's epoch is mostly the overhead of numpy's ~30
+calls; compiled, an epoch is a few loops over the points.
 
-The loops are the readable formulas one number at a time, with the same
-names as :class:`~lecture_code.network.MLP`, :mod:`~lecture_code.activations`,
-:mod:`~lecture_code.losses` and :mod:`~lecture_code.optimizers`: ``forward``,
-``loss_and_grads`` (the cross-entropy and its gradient from the logits,
-``logaddexp`` as numpy computes it), ``backward`` and the optimizers'
-updates, in the reference's order of operations. Only sums run in another
-order than BLAS's, so the two agree to rounding; the tests check weights
-and every per-epoch number to 1e-12, over every activation, loss, optimizer,
-penalty, depth 0-6, width 1-16 and minibatch size. The code has no
-numpy calls in its loops, uses one thread and no fast-math, so its numbers
-do not depend on the BLAS or on how many cores the machine has.
+The loops are the readable formulas one number at a time, with the names
+of :class:`~lecture_code.network.MLP`, :mod:`~lecture_code.activations`,
+:mod:`~lecture_code.losses`, :mod:`~lecture_code.regularization` and
+:mod:`~lecture_code.optimizers`: a forward pass, the loss and its gradient
+(the cross-entropy from the logits, ``logaddexp`` as numpy computes it),
+backpropagation and the optimizer's update, each in the reference's order
+of operations. Only the sums over the points run in another order (vector
+sums, as BLAS's products do), so the two agree to rounding; the tests check
+weights and every per-epoch number to 1e-12, over every activation, loss,
+optimizer, penalty, dropout rate, depth 0-6, width 1-16 and minibatch size.
+The loop runs on one thread, and the random draws (minibatch orders,
+dropout masks) are numpy's, drawn beforehand in the readable loop's order.
 
 What runs here: hidden and output activations ``relu``, ``tanh``,
 ``sigmoid``, ``elu``, ``linear`` and ``step``; the losses ``bce`` (one
 sigmoid output), ``mse`` and ``mae``; ``sgd`` and ``momentum`` (every
-option), ``rmsprop`` (not centered) and ``adam``; penalties, minibatches and
-a validation set. Dropout, a softmax output, the other optimizers, early
-stopping (``patience``) and ``on_epoch`` run in numpy (:func:`supports` says
-why). The first call compiles the code (a few seconds), cached on disk for
-the next session; :func:`warm_up` does it where the wait is expected, when a
+option), ``rmsprop`` (not centered) and ``adam``; penalties, dropout,
+minibatches, a validation set and early stopping. A softmax output, the
+other optimizers and ``on_epoch`` run in numpy (:func:`supports` says why).
+The first call compiles the code (a few seconds), cached on disk for the
+next session; :func:`warm_up` does it where the wait is expected, when a
 panel is created.
 
 See chapter 8 (the playground) and :mod:`lecture_code.bench`.
@@ -88,8 +89,7 @@ def _compile_error() -> str | None:
     return None
 
 
-def supports(model, loss, optimizer, *, patience=None, on_epoch=None,
-             accuracy: bool = False) -> str | None:
+def supports(model, loss, optimizer, *, on_epoch=None, accuracy: bool = False) -> str | None:
     """None if :func:`train` can run this setting; otherwise why it runs in numpy instead."""
     names = [layer.activation.name for layer in model.layers]
     unknown = [n for n in names if n not in ACTIVATIONS]
@@ -99,10 +99,6 @@ def supports(model, loss, optimizer, *, patience=None, on_epoch=None,
         return f"loss {loss.name!r} is not compiled"
     if model.sizes[-1] != 1 and (accuracy or loss.name == "bce"):
         return "the compiled accuracy (and cross-entropy) is for one output"
-    if any(d.p > 0.0 for d in model.dropouts):
-        return "dropout draws its masks in numpy"
-    if patience is not None:
-        return "early stopping restores earlier weights in numpy"
     if on_epoch is not None:
         return "on_epoch is a Python function, called between epochs"
     if len(optimizer.params) != 1 or optimizer.params[0] is not model.flat_params:
@@ -203,12 +199,15 @@ def _axpy(z, y, w, v, x, rows, first):
 
 
 @_jit
-def _forward(Xb, rows, sizes, offsets, kinds, p, Z, A):
+def _forward(Xb, rows, sizes, offsets, kinds, p, Z, A, drop, keep, at):
     """Every layer's Z = A_prev W + b and A = g(Z), for the first ``rows`` points of ``Xb``.
 
     Arrays are stored units x points (``Z[layer, j, r]``): Z[j] += W[i, j] A_prev[i]
     runs along the points, in vector code, for two units j at a time; the bias
-    and the activation follow in one pass.
+    and the activation follow in one pass. A hidden layer with dropout rate
+    ``drop[layer] > 0`` multiplies A by its mask, 1 / (1 - p) where ``keep``
+    (the draws, from position ``at``, row by row as numpy drew them) is 1 and 0
+    elsewhere; pass ``drop`` all 0 for a pass without dropout.
     """
     for layer in range(sizes.shape[0] - 1):
         d_in, d_out, o = sizes[layer], sizes[layer + 1], offsets[layer]
@@ -231,6 +230,15 @@ def _forward(Xb, rows, sizes, offsets, kinds, p, Z, A):
                 for r in range(rows):
                     z[r] = z[r] + b
                     a[r] = _activate(kind, z[r])
+        rate = drop[layer]
+        if rate > 0.0:                          # inverted dropout, as regularization.Dropout
+            scale = 1.0 / (1.0 - rate)
+            for j in range(d_out):
+                a = A[layer, j]
+                for r in range(rows):
+                    a[r] = a[r] * (scale if keep[at + r * d_out + j] else 0.0)
+            at += rows * d_out
+    return at
 
 
 @_jit
@@ -280,7 +288,7 @@ def _loss(Yb, rows, k, last, out_kind, loss_kind, Z, A, D):
 
 
 @_jit
-def _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam):
+def _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam, drop, keep, at):
     """Backpropagation from the output's dZ (in ``D``): every layer's gradient into ``g``.
 
     dW[i, j] = A_prev[i] . dZ[j] and db[j] = sum of dZ[j] (sums over the points);
@@ -313,12 +321,25 @@ def _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam):
             for j in range(d_out):
                 _axpy1(D[layer - 1, d_in - 1], p[o + (d_in - 1) * d_out + j], D[layer, j], rows,
                        j == 0)
+        rate = drop[layer - 1]
+        if rate > 0.0:                          # dropout: the kept units, with the same scale
+            scale, mask = 1.0 / (1.0 - rate), at
+            for q in range(layer - 1):
+                if drop[q] > 0.0:
+                    mask += rows * sizes[q + 1]
+            for i in range(d_in):
+                da = D[layer - 1, i]
+                for r in range(rows):
+                    da[r] = da[r] * scale if keep[mask + r * d_in + i] else 0.0
         for i in range(d_in):                   # then dZ of the layer below
             da = D[layer - 1, i]
             z, a = Z[layer - 1, i], A[layer - 1, i]
             if below == 1:                      # relu: da where z > 0
                 for r in range(rows):
                     da[r] = da[r] if z[r] > 0.0 else 0.0
+            elif rate > 0.0:                    # A holds the dropped activation: g(z) again
+                for r in range(rows):
+                    da[r] = _backward(below, z[r], _activate(below, z[r]), da[r])
             else:
                 for r in range(rows):
                     da[r] = _backward(below, z[r], a[r], da[r])
@@ -360,10 +381,14 @@ def _update(opt_kind, h, p, g, s1, s2, t, started):
 
 @_jit
 def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind, h, s1, s2,
-           t, started, penalty, lam, X_val, Y_val, train_loss, train_acc, val_loss, val_acc):
-    """The epochs of training.train; returns (epochs run, diverged, best epoch, t, started).
+           t, started, penalty, lam, drop, keep, X_val, Y_val, patience, best_p,
+           train_loss, train_acc, val_loss, val_acc):
+    """The epochs of training.train; returns (epochs run, diverged, stopped early, best
+    epoch, t, started).
 
     ``X``, ``Y`` (and the validation set) come transposed: one row per input or target.
+    ``keep`` holds every dropout draw in the order numpy drew them; ``patience``
+    < 0 is no early stopping, else ``best_p`` keeps the best epoch's parameters.
     """
     d, n, k = X.shape[0], X.shape[1], Y.shape[0]
     last, widest = sizes.shape[0] - 2, 1
@@ -373,7 +398,8 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
     Z = np.empty((last + 1, widest, rows_max))
     A = np.empty((last + 1, widest, rows_max))
     D = np.empty((last + 1, widest, rows_max))
-    nodes = np.empty((0, 0, 0))
+    nodes, no_drop = np.empty((0, 0, 0)), np.zeros_like(drop)
+    at, waited, stopped = 0, 0, False
     Xb, Yb = (X, Y) if orders.shape[0] == 0 else (np.empty((d, batch)), np.empty((k, batch)))
     best, best_epoch, diverged, epochs = np.inf, -1, False, 0
     for e in range(train_loss.shape[0]):
@@ -387,9 +413,11 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
                         Xb[i, r] = X[i, src]
                     for j in range(k):
                         Yb[j, r] = Y[j, src]
-            _forward(Xb, rows, sizes, offsets, kinds, p, Z, A)
+            after = _forward(Xb, rows, sizes, offsets, kinds, p, Z, A, drop, keep, at)
             value, right = _loss(Yb, rows, k, last, kinds[last], loss_kind, Z, A, D)
-            _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam)
+            _gradients(Xb, rows, sizes, offsets, kinds, p, g, Z, A, D, penalty, lam, drop, keep,
+                       at)
+            at = after
             total += value * rows
             correct += right / (rows * k) * rows
             t += 1
@@ -403,12 +431,19 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
         epochs += 1
         if X_val.shape[1] > 0:
             rows = X_val.shape[1]
-            _forward(X_val, rows, sizes, offsets, kinds, p, Z, A)
+            _forward(X_val, rows, sizes, offsets, kinds, p, Z, A, no_drop, keep, 0)
             value, right = _loss(Y_val, rows, k, last, kinds[last], loss_kind, Z, A, nodes)
             val_loss[e], val_acc[e] = value, right / (rows * k)
             if value < best:
-                best, best_epoch = value, e
-    return epochs, diverged, best_epoch, t, started
+                best, best_epoch, waited = value, e, 0
+                if patience >= 0:
+                    best_p[:] = p
+            elif patience >= 0:
+                waited += 1
+                if waited >= patience:
+                    stopped = True
+                    break
+    return epochs, diverged, stopped, best_epoch, t, started
 
 
 # -- the Python side -------------------------------------------------------------------------
@@ -434,20 +469,42 @@ def _state(opt, size: int):
     return _ADAM, h, opt.m[0], opt.v[0], opt.t > 0
 
 
+def _draws(model, rng, n: int, batch: int, epochs: int):
+    """The random draws of ``epochs`` epochs of the readable loop, in its order.
+
+    Per epoch the minibatch order (``rng.permutation(n)``, with minibatches),
+    then per step each dropout layer's mask (``layer rng.random((rows, units)) >= p``).
+    Returns (orders, keep): one row per epoch, and every mask flattened, as bytes.
+    """
+    orders, keep = [], []
+    drops = [(d, size) for d, size in zip(model.dropouts, model.sizes[1:]) if d.p > 0.0]
+    for _ in range(epochs):
+        if batch < n:
+            orders.append(rng.permutation(n))
+        for start in range(0, n, batch):
+            rows = min(batch, n - start)
+            for d, units in drops:
+                keep.append((d.rng.random((rows, units)) >= d.p).ravel())
+    return (np.stack(orders) if orders else np.empty((0, n), dtype=np.int64),
+            np.concatenate(keep).astype(np.uint8) if keep else np.zeros(1, dtype=np.uint8))
+
+
 def train(model, X, Y, loss, opt, *, epochs: int, batch: int, rng, penalty: str, lam: float,
-          X_val=None, Y_val=None, accuracy: bool):
-    """Run ``epochs`` epochs of :func:`lecture_code.training.train`'s loop, compiled.
+          X_val=None, Y_val=None, patience: int | None = None, accuracy: bool):
+    """Run the epochs of :func:`lecture_code.training.train`'s loop, compiled.
 
     Unchecked: ``training.train`` validates the arguments, asks :func:`supports`
-    and passes the targets as matrices. Returns the per-epoch lists and flags
-    ``(train_loss, train_acc, val_loss, val_acc, best_epoch, diverged)``; the
-    model's parameters and the optimizer's state are updated in place, and
-    ``rng`` has drawn exactly the minibatch orders the readable loop draws.
+    and passes the targets as matrices. Returns the fields of a
+    :class:`~lecture_code.training.History` as a dict; the model's parameters
+    (the best epoch's, with ``patience``) and the optimizer's state are updated
+    in place, and the generators have drawn exactly what the readable loop
+    draws: the minibatch orders and dropout masks are drawn first, for every
+    epoch, and drawn again up to the last epoch run if training stopped early.
     """
     n = X.shape[0]
-    state = rng.bit_generator.state
-    orders = (np.stack([rng.permutation(n) for _ in range(epochs)]) if batch < n
-              else np.empty((0, n), dtype=np.int64))
+    generators = {id(g): g for g in [rng] + [d.rng for d in model.dropouts if d.p > 0.0]}
+    states = {key: g.bit_generator.state for key, g in generators.items()}
+    orders, keep = _draws(model, rng, n, batch, epochs)
     sizes, offsets, kinds = _layout(model)
     kind, h, s1, s2, started = _state(opt, model.flat_params.size)
     has_val = X_val is not None
@@ -455,27 +512,32 @@ def train(model, X, Y, loss, opt, *, epochs: int, batch: int, rng, penalty: str,
         return np.ascontiguousarray(np.asarray(M, dtype=np.float64).T)
     X_val = columns(X_val) if has_val else np.empty((X.shape[1], 0))
     Y_val = columns(Y_val) if has_val else np.empty((Y.shape[1], 0))
+    drop = np.array([d.p for d in model.dropouts] + [0.0])
+    best_p = np.empty_like(model.flat_params)
     out = [np.full(epochs, np.nan) for _ in range(4)]
-    done, diverged, best, t, started = _train(
+    done, diverged, stopped, best, t, started = _train(
         columns(X), columns(Y),
         orders, batch, sizes, offsets, kinds, _LOSSES[loss.name], model.flat_params,
         model.flat_grads, kind, h, s1, s2, opt.t, opt.t > 0 and started,
-        {"none": 0, "l1": 1, "l2": 2}[penalty] if lam > 0.0 else 0, float(lam),
-        X_val, Y_val, *out)
+        {"none": 0, "l1": 1, "l2": 2}[penalty] if lam > 0.0 else 0, float(lam), drop, keep,
+        X_val, Y_val, -1 if patience is None else int(patience), best_p, *out)
     opt.t = int(t)
     if kind == _SGD and h[1] != 0.0 and started:
         opt.buf[0] = s1
-    drawn = done + 1 if diverged else done
-    if batch < n and drawn < epochs:             # draw no more orders than the loop would
-        rng.bit_generator.state = state
-        for _ in range(drawn):
-            rng.permutation(n)
+    if patience is not None and best >= 0:       # early stopping keeps the best epoch's weights
+        model.flat_params[:] = best_p
+    ran = done + 1 if diverged else done
+    if ran < epochs:                             # draw no more than the readable loop did
+        for key, g in generators.items():
+            g.bit_generator.state = states[key]
+        _draws(model, rng, n, batch, ran)
     classify = accuracy
     lists = [a[:done].tolist() for a in out]
     return dict(train_loss=lists[0], train_acc=lists[1] if classify else [],
                 val_loss=lists[2] if has_val else [],
                 val_acc=lists[3] if has_val and classify else [],
-                best_epoch=None if best < 0 else int(best), diverged=bool(diverged))
+                best_epoch=None if best < 0 else int(best), stopped_early=bool(stopped),
+                diverged=bool(diverged))
 
 
 def _tiny_run() -> None:

@@ -126,11 +126,8 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
     the number of updates (64 / B per epoch), with full-batch descent in grey
     on both: small batches make many cheap, noisy steps.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     from . import datasets, training, widgets
-    from .plotting import CLASS_COLORS
+    from .plotting import BatchSizeFigure
     X, y = datasets.moons(64, rng=np.random.default_rng(seed), noise=0.2)
 
     def losses_for(batch: int) -> np.ndarray:
@@ -140,32 +137,13 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
                                  raise_on_divergence=True, fused=True)
         return np.asarray(history.train_loss)
 
-    full = losses_for(len(X))
-    figure = Figure(figsize=(7.0, 3.0), dpi=80)
-    FigureCanvasAgg(figure)
-    by_epoch, by_update = figure.subplots(1, 2)
-    figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.86, wspace=0.25)
-    epoch_axis = np.arange(1, epochs + 1)
-    lines = []
-    for ax, xlabel in ((by_epoch, "epoch"), (by_update, "updates (log scale)")):
-        ax.plot(epoch_axis, full, color="0.7", label="full batch (B = 64)")
-        lines.append(ax.plot([], [], color=CLASS_COLORS[1], label="batch size B")[0])
-        ax.set(xlabel=xlabel, ylim=(0, 1.05 * max(full.max(), 0.8)))
-    by_update.set_xscale("log")
-    by_update.set_xlim(1, epochs * len(X))
-    by_epoch.set(xlim=(1, epochs), ylabel="training loss (BCE)")
-    by_epoch.legend(frameon=False, fontsize=9.5)
+    figure = BatchSizeFigure(losses_for(len(X)), len(X))
 
     def update(batch_size):
-        losses = losses_for(batch_size)
-        per_epoch = -(-len(X) // batch_size)
-        lines[0].set_data(epoch_axis, losses)
-        lines[1].set_data(epoch_axis * per_epoch, losses)
-        figure.suptitle(f"B = {batch_size}: {per_epoch} updates per epoch, "
-                        f"{per_epoch * epochs} in all; final loss {losses[-1]:.3f} "
-                        f"(full batch {full[-1]:.3f})", fontsize=10.5)
-        return figure
+        return figure.update(losses_for(batch_size), batch_size)
 
-    return widgets.Panel(update, {"batch_size": widgets.Choice("batch size", PANEL_BATCH_SIZES, 8)},
-                         alt="Training loss of the same network trained with a chosen batch "
-                             "size, per epoch and per update, against full-batch descent in grey.")
+    panel = widgets.Panel(update, {"batch_size": widgets.Choice("batch size", PANEL_BATCH_SIZES, 8)},
+                          alt="Training loss of the same network trained with a chosen batch "
+                              "size, per epoch and per update, against full-batch descent in grey.")
+    panel.figures = (figure,)
+    return panel

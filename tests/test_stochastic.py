@@ -94,6 +94,19 @@ def test_batch_size_panel_shows_every_batch_size_and_counts_the_updates():
     for batch in stochastic.PANEL_BATCH_SIZES:
         png, message = panel.render(batch_size=batch)
         assert message is None and png.startswith(b"\x89PNG")
-    title = panel.update(batch_size=4)._suptitle.get_text()
-    assert title.startswith("B = 4: 16 updates per epoch, 80 in all")
+    panel.update(batch_size=4)
+    figure = panel.figures[0]
+    assert figure.title.get_text().startswith("B = 4: 16 updates per epoch, 80 in all")
+    assert figure.lines[1].get_xdata()[-1] == 80            # the last update, on the right
+
+
+def test_batch_size_figure_blits_the_image_a_fresh_figure_draws():
+    from lecture_code.plotting import BatchSizeFigure
+    full, other = np.linspace(0.7, 0.4, 5), np.linspace(0.7, 0.1, 5)
+    figure = BatchSizeFigure(full, 64)
+    png = figure.update(other, 4)
+    assert figure.update(full, 64) != png
+    assert figure.update(other, 4) == png == BatchSizeFigure(full, 64).update(other, 4)
+    with pytest.raises(ValueError, match="losses"):
+        figure.update(np.ones(3), 4)
 

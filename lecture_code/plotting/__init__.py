@@ -21,7 +21,7 @@ from .style import PALETTE, CLASS_COLORS, MARKERS, BOUNDARY_CMAP, REGION_CMAP, B
 from .boundary import decision_boundary, BoundaryFigure, WeightsFigure
 from .curves import (
     loss_curves, accuracy_curves, activation_plot, regression_fit, FitFigure,
-    double_descent_curve, LossComparisonFigure)
+    double_descent_curve, LossComparisonFigure, BatchSizeFigure)
 from .shallow import ShallowFigure
 from .surfaces import (
     SURFACE_CMAP, surface_contour, descent_path, describe_path, PathFigure, loss_landscape)
@@ -51,7 +51,7 @@ __all__ = [
     'regression_fit',
     'FitFigure',
     'double_descent_curve',
-    'LossComparisonFigure',
+    'LossComparisonFigure', 'BatchSizeFigure',
     'ShallowFigure',
     'SURFACE_CMAP',
     'surface_contour',

@@ -17,7 +17,7 @@ from .. import _checks
 from .style import (Blitter, CLASS_COLORS, PALETTE, _axes, _step_125)
 
 __all__ = ['loss_curves', 'accuracy_curves', 'activation_plot', 'regression_fit', 'FitFigure',
-           'double_descent_curve', 'LossComparisonFigure']
+           'double_descent_curve', 'LossComparisonFigure', 'BatchSizeFigure']
 
 
 def _curves(ax, history, train: str, val: str, ylabel: str):
@@ -251,3 +251,48 @@ class LossComparisonFigure(Blitter):
             self.ax_gap.set_ylim(1e-18, gap_top)
             self._key = key
         return self._blit(key)
+
+
+class BatchSizeFigure(Blitter):
+    """Training loss per epoch (left) and per update (right, log scale) for one batch size,
+    against full-batch descent in grey on both (chapter 5's batch-size panel).
+
+    Made once with the full-batch curve ``full`` (one loss per epoch) and the
+    number of points ``n``; the axes, the grey curves and the legend are a
+    cached background, and :meth:`update` draws only the batch size's two
+    curves and the title.
+    """
+
+    def __init__(self, full, n: int, *, figsize=(7.0, 3.0), dpi: int = 160):
+        full = _checks.as_array(full, "full", ndim=1)
+        self.n, epochs = _checks.count(n, "n"), len(full)
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        by_epoch, by_update = self.figure.subplots(1, 2)
+        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.86, wspace=0.25)
+        self.epochs, self.full = np.arange(1, epochs + 1), full
+        self.lines = []
+        for ax, xlabel in ((by_epoch, "epoch"), (by_update, "updates (log scale)")):
+            ax.plot(self.epochs, full, color="0.7", label=f"full batch (B = {n})")
+            self.lines.append(ax.plot([], [], color=CLASS_COLORS[1], label="batch size B")[0])
+            ax.set(xlabel=xlabel, ylim=(0, 1.05 * max(full.max(), 0.8)))
+        by_update.set_xscale("log")
+        by_update.set_xlim(1, epochs * n)
+        by_epoch.set(xlim=(1, epochs), ylabel="training loss (BCE)")
+        by_epoch.legend(frameon=False, fontsize=9.5)
+        self.title = self.figure.suptitle("", fontsize=10.5)
+        self.dynamic = [*self.lines, self.title]
+        for artist in self.dynamic:
+            artist.set_animated(True)
+
+    def update(self, losses, batch_size: int) -> bytes:
+        """Draw the per-epoch ``losses`` of batch size ``batch_size``; returns PNG bytes."""
+        losses = _checks.as_array(losses, "losses", ndim=1)
+        _checks.same_shape(losses, self.full, "losses", "the full-batch curve")
+        per_epoch = -(-self.n // _checks.count(batch_size, "batch_size"))
+        self.lines[0].set_data(self.epochs, losses)
+        self.lines[1].set_data(self.epochs * per_epoch, losses)
+        self.title.set_text(f"B = {batch_size}: {per_epoch} updates per epoch, "
+                            f"{per_epoch * len(losses)} in all; final loss {losses[-1]:.3f} "
+                            f"(full batch {self.full[-1]:.3f})")
+        return self._blit()
