@@ -24,9 +24,9 @@ dropout masks) are numpy's, drawn beforehand in the readable loop's order.
 
 What runs here: hidden and output activations ``relu``, ``tanh``,
 ``sigmoid``, ``elu``, ``linear`` and ``step``; the losses ``bce`` (one
-sigmoid output), ``mse`` and ``mae``; ``sgd`` and ``momentum`` (every
-option), ``rmsprop`` (not centered) and ``adam``; penalties, dropout,
-minibatches, a validation set and early stopping. A softmax output, the
+sigmoid output), ``cce`` (a softmax output), ``mse`` and ``mae``; ``sgd``
+and ``momentum`` (every option), ``rmsprop`` (not centered) and ``adam``;
+penalties, dropout, minibatches, a validation set and early stopping. The
 other optimizers and ``on_epoch`` run in numpy (:func:`supports` says why).
 The first call compiles the code (a few seconds), cached on disk for the
 next session; :func:`warm_up` does it where the wait is expected, when a
@@ -54,8 +54,8 @@ except ImportError:          # the accelerator is optional: fused numpy runs ins
 __all__ = ["available", "supports", "train", "warm_up", "ACTIVATIONS"]
 
 #: Activations the compiled loop knows, by code.
-ACTIVATIONS = {"linear": 0, "relu": 1, "tanh": 2, "sigmoid": 3, "elu": 4, "step": 5}
-_LOSSES = {"bce": 0, "mse": 1, "mae": 2}
+ACTIVATIONS = {"linear": 0, "relu": 1, "tanh": 2, "sigmoid": 3, "elu": 4, "step": 5, "softmax": 6}
+_LOSSES = {"bce": 0, "mse": 1, "mae": 2, "cce": 3}
 _SGD, _RMSPROP, _ADAM = 0, 1, 2
 _LOGE2 = math.log(2.0)
 
@@ -97,8 +97,10 @@ def supports(model, loss, optimizer, *, on_epoch=None, accuracy: bool = False) -
         return f"activation {unknown[0]!r} is not compiled"
     if loss.name not in _LOSSES:
         return f"loss {loss.name!r} is not compiled"
-    if model.sizes[-1] != 1 and (accuracy or loss.name == "bce"):
-        return "the compiled accuracy (and cross-entropy) is for one output"
+    if model.sizes[-1] != 1 and loss.name == "bce":
+        return "the compiled binary cross-entropy is for one output"
+    if (names[-1] == "softmax") != (loss.name == "cce") or "softmax" in names[:-1]:
+        return "a softmax is compiled as the output of the categorical cross-entropy only"
     if on_epoch is not None:
         return "on_epoch is a Python function, called between epochs"
     if len(optimizer.params) != 1 or optimizer.params[0] is not model.flat_params:
@@ -220,6 +222,25 @@ def _forward(Xb, rows, sizes, offsets, kinds, p, Z, A, drop, keep, at):
             for i in range(d_in):
                 _axpy1(Z[layer, d_out - 1], p[o + i * d_out + d_out - 1], Ain[i], rows, i == 0)
         kind = kinds[layer]
+        if kind == 6:                           # softmax: e^(z - max) / sum, point by point
+            for j in range(d_out):
+                z, b = Z[layer, j], p[o + d_in * d_out + j]
+                for r in range(rows):
+                    z[r] = z[r] + b
+            for r in range(rows):
+                m = Z[layer, 0, r]
+                for j in range(1, d_out):       # np.max: NaN if any is NaN
+                    v = Z[layer, j, r]
+                    m = v if (v > m or v != v) else m
+                    if v != v:
+                        break
+                total = 0.0
+                for j in range(d_out):
+                    A[layer, j, r] = math.exp(Z[layer, j, r] - m)
+                    total += A[layer, j, r]
+                for j in range(d_out):
+                    A[layer, j, r] = A[layer, j, r] / total
+            continue
         for j in range(d_out):
             z, a, b = Z[layer, j], A[layer, j], p[o + d_in * d_out + j]
             if kind == 1:                       # relu on its own: a loop of vector code
@@ -247,6 +268,8 @@ def _loss(Yb, rows, k, last, out_kind, loss_kind, Z, A, D):
 
     ``D`` is left alone when ``D.shape[0] == 0`` (the validation pass).
     """
+    if loss_kind == 3:
+        return _cce(Yb, rows, k, last, Z, D), _right(Yb, rows, k, last, A)
     size = rows * k
     grads = D.shape[0] > 0
     s1, s2, right = 0.0, 0.0, 0
@@ -282,9 +305,58 @@ def _loss(Yb, rows, k, last, out_kind, loss_kind, Z, A, D):
                     da = (1.0 if diff > 0.0 else (-1.0 if diff < 0.0 else diff * 0.0)) / size
                 if grads:
                     D[last, j, r] = _backward(out_kind, z, a, da)
-            if (a >= 0.5) == (y >= 0.5):        # one output: right where a and y agree on 0.5
+    return (s1 + s2) / size, _right(Yb, rows, k, last, A)
+
+
+@_jit
+def _argmax(M, r, k):
+    """np.argmax of point r's k values in M (units x points): the first largest, or the
+    first NaN."""
+    top = 0
+    for j in range(k):
+        if M[j, r] != M[j, r]:
+            return j
+        if M[j, r] > M[top, r]:
+            top = j
+    return top
+
+
+@_jit
+def _right(Yb, rows, k, last, A):
+    """Right answers, as training._accuracy: a and y on the same side of 0.5 for one
+    output, the same argmax for several."""
+    right = 0
+    for r in range(rows):
+        if k == 1:
+            if (A[last, 0, r] >= 0.5) == (Yb[0, r] >= 0.5):
                 right += 1
-    return (s1 + s2) / size, right
+        elif _argmax(A[last], r, k) == _argmax(Yb, r, k):
+            right += 1
+    return right
+
+
+@_jit
+def _cce(Yb, rows, k, last, Z, D):
+    """The cross-entropy of a softmax from its logits, and its gradient in ``D``, as
+    losses._cce_logits: with m the largest logit and s the sum of e^(z_j - m) over the
+    others, log p_j = z_j - m - log1p(s), and 1 - p = s / (1 + s) at the largest."""
+    grads = D.shape[0] > 0
+    total = 0.0
+    for r in range(rows):
+        top = _argmax(Z[last], r, k)
+        m, rest = Z[last, top, r], 0.0
+        for j in range(k):
+            if j != top:
+                rest += math.exp(Z[last, j, r] - m)
+        log1p_rest = math.log1p(rest)
+        for j in range(k):
+            log_p = (Z[last, j, r] - m) - log1p_rest
+            y = Yb[j, r]
+            total += y * log_p
+            if grads:                           # (1 - y) p - y (1 - p), over n
+                q = rest / (1.0 + rest) if j == top else 1.0 - math.exp(log_p)
+                D[last, j, r] = ((1.0 - y) * math.exp(log_p) - y * q) / rows
+    return -total / rows
 
 
 @_jit
@@ -419,7 +491,7 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
                        at)
             at = after
             total += value * rows
-            correct += right / (rows * k) * rows
+            correct += right / rows * rows
             t += 1
             _update(opt_kind, h, p, g, s1, s2, t, started)
             started = True
@@ -433,7 +505,7 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
             rows = X_val.shape[1]
             _forward(X_val, rows, sizes, offsets, kinds, p, Z, A, no_drop, keep, 0)
             value, right = _loss(Y_val, rows, k, last, kinds[last], loss_kind, Z, A, nodes)
-            val_loss[e], val_acc[e] = value, right / (rows * k)
+            val_loss[e], val_acc[e] = value, right / rows
             if value < best:
                 best, best_epoch, waited = value, e, 0
                 if patience >= 0:

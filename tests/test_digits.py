@@ -165,7 +165,7 @@ def test_fit_is_train_with_adam_cce_l2_and_the_validation_set(small):
     twin = digits.network(8, rng=rng)
     want = training.train(twin, small.X_train, small.y_train, loss="cce", optimizer="adam",
                           lr=0.01, epochs=5, batch_size=64, rng=rng, X_val=small.X_val,
-                          y_val=small.y_val, penalty="l2", lam=1e-3)
+                          y_val=small.y_val, penalty="l2", lam=1e-3, fused=True)
     assert hist.train_loss == want.train_loss and hist.val_acc == want.val_acc
     assert all(np.array_equal(a, b) for a, b in zip(model.parameters(), twin.parameters()))
     assert len(hist.val_loss) == 5
