@@ -550,7 +550,7 @@ def _draws(model, rng, n: int, batch: int, epochs: int):
     """
     orders, keep = [], []
     drops = [(d, size) for d, size in zip(model.dropouts, model.sizes[1:]) if d.p > 0.0]
-    for _ in range(epochs):
+    for _ in range(epochs if batch < n or drops else 0):     # full batch, no dropout: none
         if batch < n:
             orders.append(rng.permutation(n))
         for start in range(0, n, batch):

@@ -82,7 +82,8 @@ def test_the_colab_versions_are_stated_in_one_constraints_file():
     lines = (ROOT / "scripts" / "colab-constraints.txt").read_text().splitlines()
     pins = {r.name: r.specifier for r in (Requirement(line.split("#")[0])
                                           for line in lines if line.split("#")[0].strip())}
-    assert set(pins) == {"ipywidgets", "ipykernel", "numpy", "matplotlib", "torch"}
+    assert set(pins) == {"ipywidgets", "ipykernel", "numpy", "matplotlib", "torch", "numba"}
+    assert "0.60" in str(pins["numba"])        # Colab's numba: the compiled loop must compile there
     assert "7.7.1" in pins["ipywidgets"] and "8.0" not in pins["ipywidgets"]
     assert str(pins["torch"]) == "==2.13.0"    # any other torch is a multi-GB CUDA download
     script = (ROOT / "scripts" / "check_environments.sh").read_text()

@@ -249,7 +249,7 @@ def test_binder_requirements_match_the_pins_with_cpu_torch():
     for name, version in ours.items():
         if name != "torch":
             assert top.get(name) == version, f"binder pins {name}=={version}, requirements.txt {top.get(name)}"
-    for needed in ("numpy", "matplotlib", "ipywidgets", "torch"):
+    for needed in ("numpy", "matplotlib", "ipywidgets", "torch", "numba"):
         assert needed in ours, f"binder/requirements.txt must install {needed}"
     assert re.search(r"^-e\s+\.\s*$", text, re.M), "Binder must install the book's package (-e .)"
     assert not re.search(r"nvidia|cu\d{2,3}", text.split("#")[0]), "no CUDA packages on Binder"
