@@ -297,6 +297,8 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
     run on one thread while it renders. Returns a :class:`lecture_code.widgets.Panel`.
     """
     from . import playground, plotting, training, widgets
+    from . import compiled_training
+    compiled_training.warm_up()         # compile now, not on the first move
     figure = plotting.LossComparisonFigure()
 
     def update(optimizer, lr):

@@ -221,6 +221,8 @@ def panel(data: Split, *, seed: int = 0, **options):
     """
     from . import widgets
     from .plotting.digits import DigitsFigure
+    from . import compiled_training
+    compiled_training.warm_up()         # compile now, not on the first move
     figure = DigitsFigure()
 
     def update(hidden, epochs, lam):

@@ -182,6 +182,8 @@ def _panel(controls: dict, data: tuple, rng: np.random.Generator, alt: str, opti
     from .widgets import Panel
     X_train, y_train, X_test, y_test = data
     seed = int(_checks.generator(rng).integers(2 ** 32))
+    from . import compiled_training
+    compiled_training.warm_up()         # compile now, not on the first move
     figure = WeightsFigure(X_train, y_train, X_test, y_test)
     Y_train = _checks.as_matrix(y_train, "y_train", columns=1)
     Y_test = _checks.as_matrix(y_test, "y_test", columns=1)

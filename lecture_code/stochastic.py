@@ -137,6 +137,8 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
                                  raise_on_divergence=True, fused=True)
         return np.asarray(history.train_loss)
 
+    from . import compiled_training
+    compiled_training.warm_up()         # compile now, not on the first move
     figure = BatchSizeFigure(losses_for(len(X)), len(X))
 
     def update(batch_size):

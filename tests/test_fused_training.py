@@ -440,3 +440,26 @@ def test_accuracies_of_a_classifier_on_another_loss_agree(head, engine):
     assert len(runs[0].train_acc) == len(runs[0].val_acc) == 15
     assert runs[1].train_acc == runs[0].train_acc and runs[1].val_acc == runs[0].val_acc
     np.testing.assert_allclose(runs[1].train_loss, runs[0].train_loss, rtol=0, atol=TOL)
+
+
+def _panels():
+    from lecture_code import bridge, datasets, digits, generalization, stochastic
+    X, y = datasets.moons(40, rng=np.random.default_rng(0), noise=0.2)
+    split = (X[:30], y[:30], X[30:], y[30:])
+    small = digits.split(*digits.load(), rng=np.random.default_rng(0))
+    return {"playground": lambda: playground.panel(),
+            "batch size": lambda: stochastic.batch_size_panel(epochs=3),
+            "penalty": lambda: generalization.penalty_panel(*split, rng=np.random.default_rng(0),
+                                                            epochs=5),
+            "dropout": lambda: generalization.dropout_panel(*split, rng=np.random.default_rng(0),
+                                                            epochs=5),
+            "torch": lambda: bridge.comparison_panel(X, y, epochs=3),
+            "digits": lambda: digits.panel(small)}
+
+
+@pytest.mark.parametrize("name", list(_panels()))
+def test_every_panel_that_trains_compiles_when_it_is_made_not_on_a_move(name, monkeypatch):
+    made = []
+    monkeypatch.setattr(compiled_training, "warm_up", lambda: made.append(name) or 0.0)
+    _panels()[name]()
+    assert made == [name]
