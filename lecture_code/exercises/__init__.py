@@ -8,6 +8,13 @@ need nothing but their file. A check recomputes the right answer with
 ``lecture_code`` (no answer is stored as a constant) and returns ``None`` when
 the student's answer is right, or a hint saying what to look at when it is not.
 
+An exercise that asks the student to write a function the package has
+declares it, ``@exercise("ex-...", points=3, writes=(digits.confusion_matrix,))``:
+an answer that hands back that function, wraps it or calls it is refused with
+a hint saying so (:mod:`._guard`). Checks of such functions call them on
+fresh random inputs and edge cases (:mod:`._answers`), never on one fixed
+example a student could copy.
+
 An exercise with independent parts declares them with their points,
 ``@exercise("ex-...", points=3, parts={"z": 1, "y_hat": 2})``; its check then
 returns a dict with one entry per part, ``None`` or that part's hint, and each
@@ -26,7 +33,10 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable
 
-__all__ = ["exercise", "check", "Exercise", "REGISTRY", "check_modules", "load_all", "outcome"]
+from . import _guard
+from ._answers import Unusable
+
+__all__ = ["exercise", "check", "attempt", "Exercise", "REGISTRY", "check_modules", "load_all", "outcome"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class Exercise:
     checker: Callable[..., str | None | dict]
     parts: dict[str, int] = field(default_factory=dict)
     module: str = ""
+    writes: tuple = ()   # package functions the student writes themselves (refused as answers)
 
 
 REGISTRY: dict[str, Exercise] = {}
@@ -47,11 +58,13 @@ REGISTRY: dict[str, Exercise] = {}
 RESULTS: dict[str, tuple[bool, str | None, int]] = {}
 
 
-def exercise(exercise_id: str, points: int, parts: dict[str, int] | None = None):
+def exercise(exercise_id: str, points: int, parts: dict[str, int] | None = None, writes=()):
     """Decorator registering ``checker(*answer) -> None | hint`` under ``exercise_id``.
 
     With ``parts`` (part name -> points, summing to ``points``) the checker
     returns ``{part: None | hint}`` instead, and each right part earns its points.
+    ``writes`` names the package functions the exercise asks the student to
+    write: an answer that is, wraps or calls one of them earns no points.
     """
     if isinstance(points, bool) or not isinstance(points, int) or points < 0:
         raise ValueError(f"points must be a whole number >= 0, got {points!r}")
@@ -62,7 +75,7 @@ def exercise(exercise_id: str, points: int, parts: dict[str, int] | None = None)
 
     def register(checker):
         REGISTRY[exercise_id] = Exercise(exercise_id, points, checker, parts,
-                                         getattr(checker, "__module__", "") or "")
+                                         getattr(checker, "__module__", "") or "", tuple(writes))
         return checker
     return register
 
@@ -93,21 +106,46 @@ def outcome(ex: Exercise, returned) -> tuple[bool, str | None, int]:
     return not hints, "; ".join(hints) or None, earned
 
 
-def check(exercise_id: str, *answer) -> None:
-    """Check an answer and print ``PASS``, or ``NOT YET`` with a hint."""
+def _registered(exercise_id: str) -> Exercise:
     if exercise_id not in REGISTRY:
         load_all()
     if exercise_id not in REGISTRY:
         raise ValueError(f"unknown exercise_id {exercise_id!r}; expected one of "
                          f"{', '.join(sorted(REGISTRY))}")
-    ex = REGISTRY[exercise_id]
-    try:
-        returned = ex.checker(*answer)
-    except (TypeError, ValueError, IndexError, KeyError) as error:
-        returned = f"the answer could not be checked ({error}); look at what the exercise asks for"
-        if ex.parts:
-            returned = dict.fromkeys(ex.parts, returned)
-    passed, hint, earned = RESULTS[ex.id] = outcome(ex, returned)
+    return REGISTRY[exercise_id]
+
+
+def attempt(exercise_id: str, *answer) -> tuple[bool, str | None, int]:
+    """``(passed, hint, points earned)`` for an answer, without printing.
+
+    A wrong answer never raises: one the check cannot read, a function that
+    raises, or the package's own function where the exercise says "write it"
+    comes back as a hint.
+    """
+    ex = _registered(exercise_id)
+    handed_in = _guard.passed_directly(answer, ex.writes)
+    if handed_in:
+        returned = _guard.refusal(handed_in)
+    else:
+        try:
+            with _guard.watching(ex.writes) as called:
+                returned = ex.checker(*answer)
+        except Unusable as error:
+            returned, called = str(error), []
+        except Exception as error:   # a wrong answer must give a hint, not a traceback
+            returned, called = (f"the answer could not be checked ({type(error).__name__}: {error}); "
+                                "look at what the exercise asks for"), []
+        if called:
+            returned = _guard.refusal(called)
+    if ex.parts and isinstance(returned, str):
+        returned = dict.fromkeys(ex.parts, returned)
+    return outcome(ex, returned)
+
+
+def check(exercise_id: str, *answer) -> None:
+    """Check an answer and print ``PASS``, or ``NOT YET`` with a hint."""
+    ex = _registered(exercise_id)
+    passed, hint, earned = RESULTS[ex.id] = attempt(exercise_id, *answer)
     if passed:
         print(f"PASS {ex.id} ({earned}/{ex.points} points)")
     else:

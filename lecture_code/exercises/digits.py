@@ -5,11 +5,10 @@ import numpy as np
 
 from .. import datasets, digits, losses
 from . import exercise
+from ._answers import array, call, close, fresh
 
 #: ex-digits-count: the hidden units of the network whose parameters are counted.
 COUNT_HIDDEN = 32
-#: ex-digits-confusion and ex-digits-recall: labels and matrices drawn from this seed.
-CHECK_SEED = 10
 
 
 def _uniform_loss() -> float:
@@ -49,43 +48,55 @@ def parameter_count(n_params):
     return "64 pixels in, 32 hidden units, 10 outputs: sum d_in * d_out + d_out over both layers"
 
 
-def _random_labels(n: int = 200):
-    rng = np.random.default_rng(CHECK_SEED)
+def _label_cases(rng):
+    """Fresh (y_true, y_pred) pairs: a random classifier's, one digit only, every prediction wrong, one example."""
+    n = int(rng.integers(30, 300))
     y_true = rng.integers(0, digits.CLASSES, n)
-    y_pred = np.where(rng.random(n) < 0.7, y_true, rng.integers(0, digits.CLASSES, n))
-    return y_true, y_pred
+    y_pred = np.where(rng.random(n) < rng.uniform(0.3, 0.9), y_true, rng.integers(0, digits.CLASSES, n))
+    digit = int(rng.integers(0, digits.CLASSES))
+    yield y_true, y_pred
+    yield np.full(n, digit), np.full(n, digit)
+    yield y_true, (y_true + 1) % digits.CLASSES
+    yield y_true[:1], y_pred[:1]
 
 
-@exercise("ex-digits-confusion", points=2)
+@exercise("ex-digits-confusion", points=2, writes=(digits.confusion_matrix,))
 def confusion(function):
     """A function (y_true, y_pred) -> 10x10 counts, rows the true digit, as digits.confusion_matrix."""
-    y_true, y_pred = _random_labels()
-    want = digits.confusion_matrix(y_true, y_pred)
-    got = np.asarray(function(y_true.copy(), y_pred.copy()))
-    if got.shape != want.shape:
-        return f"the matrix has one row and one column per digit: shape (10, 10), got {got.shape}"
-    if np.array_equal(got, want):
-        return None
-    if np.array_equal(got, want.T):
-        return "rows and columns are swapped: row i is the true digit i, column j the prediction"
-    if np.allclose(got, want / len(y_true)) or np.allclose(got.sum(axis=1), 1.0):
-        return "count the examples; do not divide by anything"
-    return "C[i, j] counts the examples whose true digit is i and whose predicted digit is j"
+    for y_true, y_pred in _label_cases(fresh()):
+        want = digits.confusion_matrix(y_true, y_pred)
+        got = array(call(function, y_true, y_pred), name="the matrix your function returns")
+        if got.shape != want.shape:
+            return f"the matrix has one row and one column per digit: shape (10, 10), got {got.shape}"
+        if np.array_equal(got, want):
+            continue
+        if np.array_equal(got, want.T):
+            return "rows and columns are swapped: row i is the true digit i, column j the prediction"
+        if np.allclose(got, want / len(y_true)) or np.allclose(got.sum(axis=1), 1.0):
+            return "count the examples; do not divide by anything"
+        return ("C[i, j] counts the examples whose true digit is i and whose predicted digit is j; "
+                f"your function is wrong on {len(y_true)} labels")
+    return None
 
 
-@exercise("ex-digits-recall", points=2)
+@exercise("ex-digits-recall", points=2, writes=(digits.recall,))
 def per_class_accuracy(function):
     """A function (confusion matrix) -> the share of each true digit that was recognised."""
-    C = digits.confusion_matrix(*_random_labels())
-    want = digits.recall(C)
-    got = np.asarray(function(C.copy()), dtype=float)
-    if got.shape != want.shape:
-        return f"one number per digit: shape ({digits.CLASSES},), got {got.shape}"
-    if np.allclose(got, want, rtol=1e-12, atol=0):
-        return None
-    if np.allclose(got, np.diag(C) / C.sum(axis=0)):
-        return ("that divides by the column sums (how often a digit was predicted); divide by "
-                "the row sums, how many examples of each digit there are")
-    if np.allclose(got, np.diag(C)):
-        return "divide each right answer C[i, i] by the number of examples of digit i"
-    return "the diagonal C[i, i] divided by the sum of row i"
+    for y_true, y_pred in _label_cases(fresh()):
+        C = digits.confusion_matrix(y_true, y_pred)
+        present = C.sum(axis=1) > 0
+        want = digits.recall(C)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            got = array(call(function, C), name="what your function returns")
+        if got.shape != want.shape:
+            return f"one number per digit: shape ({digits.CLASSES},), got {got.shape}"
+        if close(got[present], want[present], rtol=1e-12):
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if close(got[present], (np.diag(C) / C.sum(axis=0))[present], rtol=1e-12):
+                return ("that divides by the column sums (how often a digit was predicted); divide by "
+                        "the row sums, how many examples of each digit there are")
+        if close(got, np.diag(C)):
+            return "divide each right answer C[i, i] by the number of examples of digit i"
+        return "the diagonal C[i, i] divided by the sum of row i"
+    return None
