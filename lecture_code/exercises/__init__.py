@@ -128,7 +128,7 @@ def attempt(exercise_id: str, *answer) -> tuple[bool, str | None, int]:
         returned = _guard.refusal(handed_in)
     else:
         try:
-            with _guard.watching(ex.writes) as called:
+            with _guard.watching(ex.writes, ex.checker) as called:
                 returned = ex.checker(*answer)
         except Unusable as error:
             returned, called = str(error), []

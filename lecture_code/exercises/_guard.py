@@ -39,16 +39,17 @@ def _in(path: str, folder: str) -> bool:
     return os.path.abspath(path).startswith(folder + os.sep)
 
 
-def _student_called(frame) -> bool:
+def _student_called(frame, check_code=None) -> bool:
     """Whether a frame running a watched function was reached from code outside lecture_code.
 
-    Walks the callers up to the first frame of ``lecture_code.exercises`` (the
-    check itself): a caller outside the package on the way is the student's.
+    Walks the callers up to the check itself (its code, or any frame of
+    ``lecture_code.exercises``): a caller outside the package on the way is
+    the student's.
     """
     caller = frame.f_back
     while caller is not None:
         filename = caller.f_code.co_filename
-        if _in(filename, _EXERCISES):
+        if caller.f_code is check_code or _in(filename, _EXERCISES):
             return False
         if not _in(filename, _PACKAGE):
             return True
@@ -70,16 +71,17 @@ def passed_directly(answer, functions) -> list[str]:
 
 
 @contextmanager
-def watching(functions):
-    """Note (in the yielded list) each watched function that the student's code calls."""
+def watching(functions, check=None):
+    """Note (in the yielded list) each watched function that the student's code calls during ``check``."""
     codes = {_code(f): name_of(f) for f in functions if _code(f) is not None}
+    check_code = _code(check) if check is not None else None
     called: list[str] = []
     if not codes:
         yield called
         return
 
     def profile(frame, event, arg):
-        if event == "call" and frame.f_code in codes and _student_called(frame):
+        if event == "call" and frame.f_code in codes and _student_called(frame, check_code):
             name = codes[frame.f_code]
             if name not in called:
                 called.append(name)

@@ -22,7 +22,9 @@
 // Chapter pages:  (book/NN_*.html) every control of every kernel-free panel
 //                 (sliders with the keyboard over all their values, option
 //                 buttons by clicking each) changes the figure, and every frame
-//                 it loads exists; each panel shows as many controls as it has,
+//                 it loads exists; every self-check (2 to 4 a chapter) is answered
+//                 wrong, then right, then revealed, at 1280 and at 390 px, and says
+//                 "Not quite", "Right." and opens its explanation; each panel shows as many controls as it has,
 //                 or names the missing ones beside it, and says that Colab or
 //                 Binder gives the live version; the Colab and Binder launch
 //                 links are exactly the addresses for that notebook; "download
@@ -170,7 +172,7 @@ function inspectLayout() {
     if (!visible(el)) continue;
     if (el.scrollWidth > el.clientWidth + 1) problems.push(`code scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px): ${snippet(el)}`);
   }
-  for (const el of article.querySelectorAll("div.highlight, div.math, mjx-container[display='true'], table, .lc-panel, img")) {
+  for (const el of article.querySelectorAll("div.highlight, div.math, mjx-container[display='true'], table, .lc-panel, form.lc-selfcheck, img")) {
     if (!visible(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.right > column.right + 1 || r.left < column.left - 1) {
@@ -283,6 +285,51 @@ async function exercisePanels(page, name) {
     report.push({ controls: shown, total, changing });
   }
   return report;
+}
+
+// Answer every self-check of a page as a reader would: a wrong answer, the
+// right one, then "Show the answer". Returns how many the page has.
+async function answerSelfChecks(page, name, viewport) {
+  const forms = page.locator("form.lc-selfcheck");
+  const count = await forms.count();
+  for (let k = 0; k < count; k++) {
+    const form = forms.nth(k);
+    const id = await form.getAttribute("id");
+    const where = `at ${viewport}: self-check ${id}`;
+    const kind = await form.getAttribute("data-kind");
+    const answer = Number(await form.getAttribute("data-answer"));
+    const feedback = form.locator(".lc-sc-feedback");
+    const explanation = form.locator(".lc-sc-explanation");
+    const submit = form.locator(".lc-sc-check");
+    await form.scrollIntoViewIfNeeded();
+    if (await explanation.isVisible()) fail(name, `${where}: the explanation shows before any answer`);
+    if (kind === "number") {
+      const tolerance = Number(await form.getAttribute("data-tolerance"));
+      const input = form.locator(".lc-sc-input");
+      await input.fill(String(answer + 10 * tolerance + 1 + Math.abs(answer)));
+      await submit.click();
+      if (!/Not quite/.test(await feedback.textContent())) fail(name, `${where}: a wrong number is not refused`);
+      if (await explanation.isVisible()) fail(name, `${where}: a wrong number opens the explanation`);
+      await input.fill(String(answer));
+      await submit.click();
+    } else {
+      const radios = form.locator('input[type="radio"]');
+      const n = await radios.count();
+      if (n < 2 || !(answer >= 0 && answer < n)) { fail(name, `${where}: ${n} choices, answer ${answer}`); continue; }
+      await radios.nth((answer + 1) % n).check();
+      await submit.click();
+      if (!/Not quite/.test(await feedback.textContent())) fail(name, `${where}: a wrong choice is not refused`);
+      await radios.nth(answer).check();
+      await submit.click();
+    }
+    if ((await feedback.textContent()).trim() !== "Right.") fail(name, `${where}: the right answer is not accepted`);
+    if (!await explanation.isVisible()) fail(name, `${where}: the right answer does not open the explanation`);
+    const text = ((await explanation.textContent()) ?? "").replace(/^\s*Answer:\s*/, "").trim();
+    if (text.length < 20) fail(name, `${where}: no explanation beyond the answer`);
+    await form.locator(".lc-sc-reveal").click();
+    if ((await feedback.textContent()).trim() !== "Here is the answer.") fail(name, `${where}: "Show the answer" says nothing`);
+  }
+  return count;
 }
 
 // ------------------------------------------------------------------ main --
@@ -408,6 +455,8 @@ for (const name of pages) {
     }
 
     const before = errors.length;
+    row.selfChecks = await answerSelfChecks(page, name, "1280 px");
+    if (row.selfChecks < 2 || row.selfChecks > 4) fail(name, `${row.selfChecks} self-checks; a chapter has 2 to 4`);
     row.sliders = await exercisePanels(page, name);
     for (const e of errors.slice(before)) fail(name, `while moving the panels' controls: ${e}`);
     if (info.own > PAGE_LIMIT_BYTES) fail(name, `the page and its images weigh ${row.ownMB.toFixed(2)} MB (limit 5 MB)`);
@@ -419,6 +468,7 @@ for (const name of pages) {
     await small.evaluate(() => window.MathJax?.startup?.promise);
     await small.evaluate(() => document.fonts.ready.then(() => undefined));
     row.phone = await checkLayout(small, name, "390 px");
+    if (chapter) await answerSelfChecks(small, name, "390 px");
     await small.close();
   }
   summary.push(row);
@@ -449,13 +499,13 @@ await browser.close();
 server.close();
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
-console.log("page".padEnd(34), "HTML kB".padStart(8), "own MB".padStart(7), "visit MB gz".padStart(12), "math".padStart(5), "imgs".padStart(5), " panels (controls shown/of, changing)");
+console.log("page".padEnd(34), "HTML kB".padStart(8), "own MB".padStart(7), "visit MB gz".padStart(12), "math".padStart(5), "imgs".padStart(5), "checks".padStart(7), " panels (controls shown/of, changing)");
 for (const r of summary) {
   if (r.results !== undefined) { console.log(r.page.padEnd(34), `${r.results} results`); continue; }
   if (r.redirect !== undefined) { console.log(r.page.padEnd(34), `redirects to ${r.redirect}`); continue; }
   const sliders = Array.isArray(r.sliders) ? r.sliders.map((s) => `${s.controls}/${s.total},${s.changing}`).join(" ") : r.sliders || "";
   console.log(r.page.padEnd(34), String(r.kB).padStart(8), r.ownMB.toFixed(2).padStart(7), r.visitMB.toFixed(2).padStart(12),
-              String(r.math).padStart(5), String(r.images).padStart(5), " " + sliders);
+              String(r.math).padStart(5), String(r.images).padStart(5), String(r.selfChecks ?? "").padStart(7), " " + sliders);
 }
 console.log(`axe violations (nodes, whole pages, all impacts): ${JSON.stringify(axeCounts)}`);
 for (const [key, n] of Object.entries(axeRules).sort()) console.log(`  ${String(n).padStart(4)}  ${key}`);
