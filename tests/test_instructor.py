@@ -622,3 +622,10 @@ def test_check_book_says_to_re_execute_a_chapter_whose_stored_points_are_out_of_
     errors, _ = check_book.check_chapter(nb, CHAPTER.name, load_all())
     assert errors == [f"{CHAPTER.name} cell {index}: the stored output of ex-perceptron-and says 3 points, the "
                       "registry 2; re-execute the chapter (python scripts/execute_notebooks.py book/01_perceptron.ipynb)"]
+
+
+@pytest.mark.parametrize("code", ["import sys; sys.setprofile(None)", "sys.settrace(None)",
+                                  "from lecture_code.exercises import _guard", "exercises.attempt = lambda *a: (True, None, 9)"])
+def test_switching_off_the_write_it_watch_is_flagged_as_tampering(code):
+    from lecture_code.instructor.grading import TAMPERING
+    assert TAMPERING.search(code)

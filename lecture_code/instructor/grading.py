@@ -32,7 +32,9 @@ from .submissions import find_submission, student_folders
 
 MAX_NOTEBOOK_BYTES = 50 * 2 ** 20
 TAMPERING = re.compile(r"\bRESULTS\b|\bREGISTRY\b|\bevents\.register\b|\bsys\.modules\b|\bsys\.stdout\s*="
-                       r"|^\s*def\s+check\b|^\s*check\s*=|exercises\.check\s*=|LECTURE_CODE_GRADER", re.M)
+                       r"|^\s*def\s+check\b|^\s*check\s*=|exercises\.check\s*=|LECTURE_CODE_GRADER"
+                       # switching off the watch that refuses the package's own function (exercises._guard)
+                       r"|\bsetprofile\b|\bsettrace\b|\b_guard\b|\battempt\s*=", re.M)
 FAKE_PASS = re.compile(r"PASS (ex-[A-Za-z0-9_-]+)")
 
 
