@@ -20,7 +20,8 @@ sums, as BLAS's products do), so the two agree to rounding; the tests check
 weights and every per-epoch number to 1e-12, over every activation, loss,
 optimizer, penalty, dropout rate, depth 0-6, width 1-16 and minibatch size.
 The loop runs on one thread, and the random draws (minibatch orders,
-dropout masks) are numpy's, drawn beforehand in the readable loop's order.
+dropout masks) are numpy's, drawn in the readable loop's order a chunk of
+epochs ahead (:func:`_chunks`).
 
 What runs here: hidden and output activations ``relu``, ``tanh``,
 ``sigmoid``, ``elu``, ``linear`` and ``step``; the losses ``bce`` (one
@@ -454,13 +455,16 @@ def _update(opt_kind, h, p, g, s1, s2, t, started):
 @_jit
 def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind, h, s1, s2,
            t, started, penalty, lam, drop, keep, X_val, Y_val, patience, best_p,
-           train_loss, train_acc, val_loss, val_acc):
-    """The epochs of training.train; returns (epochs run, diverged, stopped early, best
-    epoch, t, started).
+           train_loss, train_acc, val_loss, val_acc, first, best, best_epoch, waited):
+    """A run of epochs of training.train, the epochs ``first``, ``first + 1``, ...;
+    returns (epochs run, diverged, stopped early, best epoch, t, started, best
+    validation loss, epochs waited).
 
     ``X``, ``Y`` (and the validation set) come transposed: one row per input or target.
-    ``keep`` holds every dropout draw in the order numpy drew them; ``patience``
-    < 0 is no early stopping, else ``best_p`` keeps the best epoch's parameters.
+    ``orders`` and ``keep`` hold this run's minibatch orders and dropout draws in the
+    order numpy drew them; the output arrays are this run's slices. ``patience`` < 0
+    is no early stopping, else ``best_p`` keeps the best epoch's parameters; ``best``,
+    ``best_epoch`` and ``waited`` carry early stopping over from the previous run.
     """
     d, n, k = X.shape[0], X.shape[1], Y.shape[0]
     last, widest = sizes.shape[0] - 2, 1
@@ -471,9 +475,9 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
     A = np.empty((last + 1, widest, rows_max))
     D = np.empty((last + 1, widest, rows_max))
     nodes, no_drop = np.empty((0, 0, 0)), np.zeros_like(drop)
-    at, waited, stopped = 0, 0, False
+    at, stopped = 0, False
     Xb, Yb = (X, Y) if orders.shape[0] == 0 else (np.empty((d, batch)), np.empty((k, batch)))
-    best, best_epoch, diverged, epochs = np.inf, -1, False, 0
+    diverged, epochs = False, 0
     for e in range(train_loss.shape[0]):
         total, correct = 0.0, 0.0
         for start in range(0, n, batch):
@@ -507,7 +511,7 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
             value, right = _loss(Y_val, rows, k, last, kinds[last], loss_kind, Z, A, nodes)
             val_loss[e], val_acc[e] = value, right / rows
             if value < best:
-                best, best_epoch, waited = value, e, 0
+                best, best_epoch, waited = value, first + e, 0
                 if patience >= 0:
                     best_p[:] = p
             elif patience >= 0:
@@ -515,7 +519,7 @@ def _train(X, Y, orders, batch, sizes, offsets, kinds, loss_kind, p, g, opt_kind
                 if waited >= patience:
                     stopped = True
                     break
-    return epochs, diverged, stopped, best_epoch, t, started
+    return epochs, diverged, stopped, best_epoch, t, started, best, waited
 
 
 # -- the Python side -------------------------------------------------------------------------
@@ -561,55 +565,83 @@ def _draws(model, rng, n: int, batch: int, epochs: int):
             np.concatenate(keep).astype(np.uint8) if keep else np.zeros(1, dtype=np.uint8))
 
 
+#: The first chunk of epochs whose random draws are made before they run; each next chunk
+#: is twice as long, up to CHUNK_MAX, so an early stop draws at most about twice what it used.
+CHUNK_FIRST, CHUNK_MAX = 4, 256
+
+
+def _chunks(epochs: int):
+    """(first epoch, epochs) of the chunks that cover ``epochs``: 4, 8, 16, ... up to CHUNK_MAX."""
+    first, size = 0, CHUNK_FIRST
+    while first < epochs:
+        yield first, min(size, epochs - first)
+        first, size = first + size, min(2 * size, CHUNK_MAX)
+
+
 def train(model, X, Y, loss, opt, *, epochs: int, batch: int, rng, penalty: str, lam: float,
           X_val=None, Y_val=None, patience: int | None = None, accuracy: bool):
     """Run the epochs of :func:`lecture_code.training.train`'s loop, compiled.
 
     Unchecked: ``training.train`` validates the arguments, asks :func:`supports`
     and passes the targets as matrices. Returns the fields of a
-    :class:`~lecture_code.training.History` as a dict; the model's parameters
-    (the best epoch's, with ``patience``) and the optimizer's state are updated
-    in place, and the generators have drawn exactly what the readable loop
-    draws: the minibatch orders and dropout masks are drawn first, for every
-    epoch, and drawn again up to the last epoch run if training stopped early.
+    :class:`~lecture_code.training.History` as a dict, and under ``best_params``
+    the best epoch's parameters with ``patience`` (else None), which
+    ``training.train`` restores as the readable loop does, after its checks for
+    divergence. The optimizer's state is updated in place. The random draws
+    (minibatch orders, dropout masks) are made a chunk of epochs at a time,
+    just before the chunk runs (:func:`_chunks`), and drawn again up to the last
+    epoch run if training stopped within a chunk, so the generators end where
+    the readable loop leaves them, and time and memory follow the epochs run.
     """
     n = X.shape[0]
     generators = {id(g): g for g in [rng] + [d.rng for d in model.dropouts if d.p > 0.0]}
-    states = {key: g.bit_generator.state for key, g in generators.items()}
-    orders, keep = _draws(model, rng, n, batch, epochs)
     sizes, offsets, kinds = _layout(model)
     kind, h, s1, s2, started = _state(opt, model.flat_params.size)
     has_val = X_val is not None
     def columns(M):             # one row per input (or target), contiguous
         return np.ascontiguousarray(np.asarray(M, dtype=np.float64).T)
+    Xc, Yc = columns(X), columns(Y)
     X_val = columns(X_val) if has_val else np.empty((X.shape[1], 0))
     Y_val = columns(Y_val) if has_val else np.empty((Y.shape[1], 0))
     drop = np.array([d.p for d in model.dropouts] + [0.0])
     best_p = np.empty_like(model.flat_params)
     out = [np.full(epochs, np.nan) for _ in range(4)]
-    done, diverged, stopped, best, t, started = _train(
-        columns(X), columns(Y),
-        orders, batch, sizes, offsets, kinds, _LOSSES[loss.name], model.flat_params,
-        model.flat_grads, kind, h, s1, s2, opt.t, opt.t > 0 and started,
-        {"none": 0, "l1": 1, "l2": 2}[penalty] if lam > 0.0 else 0, float(lam), drop, keep,
-        X_val, Y_val, -1 if patience is None else int(patience), best_p, *out)
+    t, started = opt.t, opt.t > 0 and started
+    best, best_epoch, waited = np.inf, -1, 0
+    done, diverged, stopped = 0, False, False
+    for first, size in _chunks(epochs):
+        states = {key: g.bit_generator.state for key, g in generators.items()}
+        orders, keep = _draws(model, rng, n, batch, size)
+        ran, diverged, stopped, best_epoch, t, started, best, waited = _train(
+            Xc, Yc, orders, batch, sizes, offsets, kinds, _LOSSES[loss.name], model.flat_params,
+            model.flat_grads, kind, h, s1, s2, t, started,
+            {"none": 0, "l1": 1, "l2": 2}[penalty] if lam > 0.0 else 0, float(lam), drop, keep,
+            X_val, Y_val, -1 if patience is None else int(patience), best_p,
+            *(a[first:first + size] for a in out), first, best, best_epoch, waited)
+        done += ran
+        if diverged or stopped:
+            drawn = ran + 1 if diverged else ran
+            if drawn < size:                     # draw no more than the readable loop did
+                for key, g in generators.items():
+                    g.bit_generator.state = states[key]
+                _draws(model, rng, n, batch, drawn)
+            break
     opt.t = int(t)
     if kind == _SGD and h[1] != 0.0 and started:
         opt.buf[0] = s1
-    if patience is not None and best >= 0:       # early stopping keeps the best epoch's weights
+    best_params = None
+    if patience is not None and best_epoch >= 0:  # restored by training.train, as the readable loop does
+        reached = model.flat_params.copy()
         model.flat_params[:] = best_p
-    ran = done + 1 if diverged else done
-    if ran < epochs:                             # draw no more than the readable loop did
-        for key, g in generators.items():
-            g.bit_generator.state = states[key]
-        _draws(model, rng, n, batch, ran)
+        best_params = model.copy_parameters()
+        model.flat_params[:] = reached
     classify = accuracy
     lists = [a[:done].tolist() for a in out]
     return dict(train_loss=lists[0], train_acc=lists[1] if classify else [],
                 val_loss=lists[2] if has_val else [],
                 val_acc=lists[3] if has_val and classify else [],
-                best_epoch=None if best < 0 else int(best), stopped_early=bool(stopped),
-                diverged=bool(diverged))
+                best_epoch=None if best_epoch < 0 else int(best_epoch), stopped_early=bool(stopped),
+                diverged=bool(diverged), best_params=best_params)
 
 
 def _tiny_run() -> None:

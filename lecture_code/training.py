@@ -204,11 +204,12 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         from . import compiled_training
         if compiled_training.available() and compiled_training.supports(
                 model, loss_fn, opt, on_epoch=on_epoch, accuracy=classify) is None:
-            hist = History(**compiled_training.train(
+            run = compiled_training.train(
                 model, X, Y, loss_fn, opt, epochs=epochs, batch=batch, rng=rng,
                 penalty=penalty, lam=lam, X_val=X_val if has_val else None,
-                Y_val=Y_val if has_val else None, patience=patience, accuracy=classify))
-            return _finish(hist, model, raise_on_divergence, None)
+                Y_val=Y_val if has_val else None, patience=patience, accuracy=classify)
+            best_params = run.pop("best_params")
+            return _finish(History(**run), model, raise_on_divergence, best_params)
         from .fused_training import FusedStep
         fused = FusedStep(model, loss_fn, penalty, lam, opt)
     hist, best, best_params, waited = History(), np.inf, None, 0

@@ -15,6 +15,7 @@ def panels_report():
                           "--repeats", "1", "--chapters", "01", "04"],
                          capture_output=True, text=True, check=True, timeout=600)
     assert "default ms" in out.stdout and "fast / reference" in out.stdout
+    assert "the fast path in the corners of training" in out.stdout
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -56,3 +57,12 @@ def test_a_panel_with_a_cost_estimate_gets_its_corner_from_the_estimate():
     corner = bench_panels.corner(playground.panel(), timer=lambda f: 1 / 0)   # never timed
     assert (corner["points"], corner["hidden_layers"], corner["units"], corner["batch_size"],
             corner["epochs"]) == (1000, 6, 16, 10, 1000)
+
+
+def test_the_corners_cover_an_early_stop_in_a_large_budget_and_a_first_epoch_divergence(panels_report):
+    corners = {c["corner"]: c for c in panels_report["corners"]}
+    assert len(corners) == 7
+    assert corners["early stop in a 20000-epoch budget"]["epochs_run"] < 100
+    assert corners["diverges in the first epoch"]["epochs_run"] == 1
+    for c in corners.values():
+        assert c["fast_over_reference"] == pytest.approx(c["fast_ms"] / c["reference_ms"])

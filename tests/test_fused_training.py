@@ -463,3 +463,80 @@ def test_every_panel_that_trains_compiles_when_it_is_made_not_on_a_move(name, mo
     monkeypatch.setattr(compiled_training, "warm_up", lambda: made.append(name) or 0.0)
     _panels()[name]()
     assert made == [name]
+
+
+# -- the corners of the compiled loop (early stopping with a large budget, divergence) ----------
+
+def _early_stop_run(fused, epochs):
+    X, y = data(("bce", "sigmoid"), n=60)
+    Xv, yv = data(("bce", "sigmoid"), n=30, seed=5)
+    model = MLP([3, 12, 1], rng=np.random.default_rng(3), dropout=0.3)
+    rng = np.random.default_rng(4)
+    hist = training.train(model, X, y, optimizer="adam", lr=0.05, epochs=epochs, batch_size=10,
+                          rng=rng, X_val=Xv, y_val=yv, patience=3, fused=fused)
+    return model, hist, rng.random(), model.dropouts[0].rng.random()
+
+
+@pytest.mark.parametrize("epochs", [5, 7, 20000])
+def test_early_stopping_with_any_budget_agrees_and_leaves_the_generators_alike(epochs, engine):
+    (m1, h1, r1, d1), (m2, h2, r2, d2) = (_early_stop_run(f, epochs) for f in (False, True))
+    assert (h1.epochs, h1.best_epoch, h1.stopped_early) == (h2.epochs, h2.best_epoch, h2.stopped_early)
+    assert h1.epochs < 20000 and (r1, d1) == (r2, d2)
+    np.testing.assert_allclose(m2.flat_params, m1.flat_params, rtol=0, atol=TOL)
+    np.testing.assert_allclose(h2.val_loss, h1.val_loss, rtol=0, atol=TOL)
+
+
+def test_an_early_stop_draws_only_about_what_it_used(engine):
+    import tracemalloc
+    _early_stop_run(True, 8)                    # compiled and warm
+    tracemalloc.start()
+    _, hist, _, _ = _early_stop_run(True, 20000)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert hist.stopped_early and hist.epochs < 50
+    assert peak < 2 * 2**20, f"{peak / 2**20:.1f} MiB for {hist.epochs} epochs of a 20000-epoch budget"
+
+
+def test_the_chunks_cover_every_epoch_once():
+    for epochs in (1, 4, 5, 12, 1000, 20000):
+        chunks = list(compiled_training._chunks(epochs))
+        assert [f for f, _ in chunks] == list(np.cumsum([0] + [s for _, s in chunks[:-1]]))
+        assert sum(s for _, s in chunks) == epochs
+        assert max(s for _, s in chunks) <= compiled_training.CHUNK_MAX
+
+
+def _overflow_on_the_last_step(fused, raise_on_divergence):
+    X = np.array([[0.001], [0.002], [-0.001]])
+    y = np.array([1.0, 1.0, 1.0])
+    model = MLP([1, 1], "relu", "sigmoid", rng=np.random.default_rng(0))
+    hist = training.train(model, X, y, loss="bce", optimizer="momentum", lr=1e308, epochs=5,
+                          rng=np.random.default_rng(1), X_val=X, y_val=y, patience=5, fused=fused,
+                          raise_on_divergence=raise_on_divergence)
+    return model, hist
+
+
+def test_weights_that_overflow_on_the_last_step_count_as_diverged_both_ways(engine):
+    with np.errstate(over="ignore", invalid="ignore"):
+        flags = [_overflow_on_the_last_step(f, False)[1].diverged for f in (False, True)]
+        assert flags == [True, True]
+        for fused in (False, True):
+            with pytest.raises(training.TrainingDiverged):
+                _overflow_on_the_last_step(fused, True)
+
+
+def test_after_the_exception_the_weights_are_the_readable_loops(engine):
+    g = np.random.default_rng(5)
+    X = g.normal(size=(20, 2))
+    y = np.sin(X[:, 0])
+    left = []
+    for fused in (False, True):
+        model = MLP([2, 4, 1], "relu", "linear", rng=np.random.default_rng(3))
+        with np.errstate(over="ignore", invalid="ignore"), pytest.raises(training.TrainingDiverged):
+            training.train(model, X, y, loss="mse", optimizer="sgd", lr=1.0, epochs=60,
+                           rng=np.random.default_rng(1), X_val=X[:5], y_val=y[:5], patience=50,
+                           raise_on_divergence=True, fused=fused)
+        left.append(model.flat_params.copy())
+    assert not np.isfinite(left[0]).all()
+    np.testing.assert_array_equal(np.isfinite(left[1]), np.isfinite(left[0]))
+    finite = np.isfinite(left[0])
+    np.testing.assert_allclose(left[1][finite], left[0][finite], rtol=1e-12, atol=TOL)
