@@ -409,6 +409,15 @@ class _Recorded(np.random.Generator):
         return draws.reshape(size)
 
 
+def _recorded_epochs(model, batch_size, n: int, orders, kept: int) -> int | None:
+    """How many epochs a run's draws cover: one minibatch order per epoch, or, full batch with
+    dropout, ``n`` masks a layer an epoch; None for a run that draws nothing."""
+    if batch_size is not None and batch_size < n:
+        return len(orders)
+    units = sum(size for drop, size in zip(model.dropouts, model.sizes[1:]) if drop.p > 0.0)
+    return kept // (n * units) if units else None
+
+
 def replay(run) -> training.History:
     """Train the network of a browser run with this package and return its :class:`~lecture_code.training.History`.
 
@@ -420,6 +429,10 @@ def replay(run) -> training.History:
     :class:`~lecture_code.network.MLP`, sets those parameters and trains with
     :func:`lecture_code.training.train`, the test set as its validation set;
     the losses per epoch equal the browser's (``run["history"]``) to rounding.
+    A run that diverged is replayed through the epoch that overflowed (the
+    browser draws for it, and counts it in neither), so the replay says
+    ``diverged=True`` after the same epochs, even for a run that diverged in
+    its first.
 
     Returns
     -------
@@ -433,9 +446,14 @@ def replay(run) -> training.History:
     if not isinstance(run, dict) or run.get("format") != "nn-playground-run":
         raise ValueError("run must be a browser playground run (exportRun() or its JSON file), "
                          f"a dict with format 'nn-playground-run'; got {type(run).__name__}")
-    if not isinstance(run.get("epochs"), int) or run["epochs"] < 1:
-        raise ValueError(f"run['epochs'] must be a positive number of trained epochs (press Play or "
-                         f"Step before saving the run), got {run.get('epochs')!r}")
+    history = run.get("history") if isinstance(run.get("history"), dict) else {}
+    diverged = history.get("diverged") is True
+    if isinstance(run.get("epochs"), bool) or not isinstance(run.get("epochs"), int) or run["epochs"] < 0:
+        raise ValueError(f"run['epochs'] must be the number of trained epochs, a whole number >= 0, "
+                         f"got {run.get('epochs')!r}")
+    if run["epochs"] == 0 and not diverged:
+        raise ValueError("run['epochs'] is 0: the run has no trained epochs and did not diverge "
+                         "(press Play or Step before saving the run)")
     c, data = run["config"], run["data"]
     X_train, X_test = features(data["X_train"], c["features"]), features(data["X_test"], c["features"])
     model = MLP(run["sizes"], run["activation"], run["output"], rng=np.random.default_rng(0),
@@ -454,10 +472,14 @@ def replay(run) -> training.History:
     recorded = _Recorded(run["orders"], keep)
     for drop in model.dropouts:
         drop.rng = recorded
-    with one_blas_thread():
+    n = len(data["y_train"])
+    epochs = run["epochs"]
+    if diverged and _recorded_epochs(model, c["batch_size"], n, run["orders"], keep.size) != epochs:
+        epochs += 1     # the epoch whose loss overflowed: trained, drawn and recorded, not counted
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         return training.train(
             model, X_train, np.asarray(data["y_train"], dtype=np.float64), loss=run["loss"],
-            optimizer=c["optimizer"], lr=c["lr"], epochs=run["epochs"],
+            optimizer=c["optimizer"], lr=c["lr"], epochs=epochs,
             batch_size=c["batch_size"], rng=recorded, penalty=c["penalty"],
             lam=c["lam"] if c["penalty"] != "none" else 0.0,
             X_val=X_test, y_val=np.asarray(data["y_test"], dtype=np.float64))

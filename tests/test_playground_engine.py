@@ -205,6 +205,29 @@ def test_replay_gives_the_browser_losses(tmp_path):
             np.testing.assert_allclose(history.val_acc, browser["test_acc"], rtol=1e-10, atol=0)
 
 
+DIVERGING = [
+    [{"dataset": "regression", "optimizer": "sgd", "lr": 10, "hidden_layers": 3}, 40],
+    [{"dataset": "regression", "optimizer": "sgd", "lr": 10, "hidden_layers": 3, "batch_size": 10}, 40],
+    [{"dataset": "regression", "optimizer": "sgd", "lr": 10, "hidden_layers": 3, "dropout": 0.2}, 40],
+    [{"dataset": "regression", "optimizer": "momentum", "lr": 100, "hidden_layers": 4, "batch_size": 5}, 40],
+]
+
+
+def test_a_diverged_run_replays_as_diverged_after_the_same_epochs(tmp_path):
+    runs = _browser_runs(tmp_path, DIVERGING)
+    assert [r["epochs"] for r in runs][-1] == 0, "the last setting diverges in its first epoch"
+    for run, (changes, _) in zip(runs, DIVERGING):
+        assert run["history"]["diverged"] and run["epochs"] < 40, changes
+        history = playground.replay(run)
+        assert history.diverged and history.epochs == run["epochs"], changes
+        for ours, theirs in ((history.train_loss, "train_loss"), (history.val_loss, "test_loss")):
+            browser = np.array(run["history"][theirs], dtype=float)   # JSON writes inf and NaN as null
+            ours = np.asarray(ours, dtype=float)
+            lost = np.isnan(browser)
+            assert not np.isfinite(ours[lost]).any(), changes
+            np.testing.assert_allclose(ours[~lost], browser[~lost], rtol=1e-10, atol=0)
+
+
 def test_replay_uses_the_recorded_draws(tmp_path):
     """Another minibatch order or another dropout mask gives other losses (the draws matter)."""
     run = _browser_runs(tmp_path, [BROWSER_SETTINGS[2]])[0]
@@ -224,8 +247,10 @@ def test_replay_rejects_what_is_not_a_run(tmp_path):
         playground.replay(dict(run, initial_params=run["initial_params"][:-1]))
     with pytest.raises(ValueError, match="fewer minibatch orders"):
         playground.replay(dict(run, orders=run["orders"][:-1]))
-    with pytest.raises(ValueError, match="positive number of trained epochs"):
+    with pytest.raises(ValueError, match="no trained epochs and did not diverge"):
         playground.replay(dict(run, epochs=0))
+    with pytest.raises(ValueError, match="whole number >= 0"):
+        playground.replay(dict(run, epochs=-1))
     with pytest.raises(ValueError, match="dropout_keep"):
         playground.replay(dict(run, dropout_keep="not base64!"))
     with pytest.raises(ValueError, match="permutation"):
