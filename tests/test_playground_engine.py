@@ -159,12 +159,20 @@ def test_javascript_engine_reproduces_numpy_epoch_by_epoch(tmp_path):
     path, edges = tmp_path / "fixtures.json", tmp_path / "edges.json"
     path.write_text(json.dumps(fixtures))
     edges.write_text(json.dumps(_edges()))
-    code, output = _node("--test", "--test-reporter=spec", "tests/playground/",
+    code, output = _node("--test", "--test-reporter=spec", "tests/playground/engine.test.mjs",
                          env={**os.environ, "PLAYGROUND_FIXTURES": str(path),
                               "PLAYGROUND_EDGES": str(edges)})
     assert code == 0, output
     # every setting ran, and the coverage check and the edges
     assert f"pass {len(fixtures) + 2}" in output, output
+
+
+def test_every_layer_of_the_javascript_engine_checks_its_arguments():
+    """tests/playground/checks.test.mjs: the trainer, data sets, network, optimizers, generator and
+    run refuse bad arguments with a message naming them (no hang, no silent NaN, no quiet default)."""
+    code, output = _node("--test", "--test-reporter=spec", "tests/playground/checks.test.mjs")
+    assert code == 0, output
+    assert "pass 10" in output and "fail 0" in output, output
 
 
 def _browser_runs(tmp_path, settings):

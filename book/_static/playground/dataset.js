@@ -6,7 +6,18 @@
 // its own points with its own generator (random.js); a run exports the exact
 // points it trained on, so the numpy replay uses the same data.
 
+import { generator, integer, number } from "./checks.js";
+
 const TAU = 2 * Math.PI;
+/** The most points a data set draws (the page offers up to 5000). */
+export const MAX_POINTS = 1000000;
+
+/** The arguments every maker takes: n points, a generator, the noise's size. */
+function checked(n, rng, noise) {
+  integer(n, "n", 1, MAX_POINTS);
+  generator(rng, "rng", ["random", "normal", "uniform"]);
+  number(noise, "noise", 0);
+}
 
 /** Balanced labels, n // 2 of each, the extra one to class 0. */
 function labels(n) {
@@ -17,6 +28,7 @@ function labels(n) {
 
 /** Two concentric circles: class 0 on radius 1, class 1 on radius 0.5. */
 export function circles(n, rng, noise) {
+  checked(n, rng, noise);
   const y = labels(n), X = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     const a = rng.uniform(0, TAU), r = y[i] === 0 ? 1.0 : 0.5;
@@ -28,6 +40,7 @@ export function circles(n, rng, noise) {
 
 /** XOR of the quadrant signs: class 1 where the signs of x1 and x2 differ. */
 export function xor(n, rng, noise) {
+  checked(n, rng, noise);
   const y = labels(n), X = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     const s1 = rng.random() < 0.5 ? -1 : 1, s2 = y[i] === 1 ? -s1 : s1;
@@ -39,6 +52,7 @@ export function xor(n, rng, noise) {
 
 /** Two Gaussian blobs around (1, 0) and (-1, 0), spread by the noise (at least 0.1). */
 export function blobs(n, rng, noise) {
+  checked(n, rng, noise);
   const y = labels(n), X = new Float64Array(2 * n), s = Math.max(noise, 0.1);
   for (let i = 0; i < n; i++) {
     X[2 * i] = (y[i] === 0 ? 1 : -1) + s * rng.normal();
@@ -49,6 +63,7 @@ export function blobs(n, rng, noise) {
 
 /** Two spiral arms of 1.5 turns: radius t, angle 2 pi (1.5 t + k / 2) for arm k. */
 export function spiral(n, rng, noise) {
+  checked(n, rng, noise);
   const y = labels(n), X = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     const t = rng.uniform(0.05, 1.0), a = TAU * (1.5 * t + y[i] / 2);
@@ -60,6 +75,7 @@ export function spiral(n, rng, noise) {
 
 /** The regression set: y = e^{-2|x - c|^2} - e^{-2|x + c|^2} + noise, c = (0.5, 0.5), x in [-1.5, 1.5]^2. */
 export function regression(n, rng, noise) {
+  checked(n, rng, noise);
   const X = new Float64Array(2 * n), y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const a = rng.uniform(-1.5, 1.5), b = rng.uniform(-1.5, 1.5);
@@ -75,6 +91,12 @@ export const DATASETS = { circles, xor, blobs, spiral, regression };
 
 /** Shuffle and hold out ceil(testFraction n) rows (at least 1, at most n - 1). */
 export function trainTestSplit({ X, y }, testFraction, rng) {
+  if (!(y instanceof Float64Array) || !(X instanceof Float64Array) || X.length !== 2 * y.length || y.length < 2) {
+    throw new Error(`the data must be {X, y} of a maker (X holding 2 numbers per point of y, at least 2 points), `
+      + `got X of ${X?.length} and y of ${y?.length}`);
+  }
+  number(testFraction, "testFraction", 0, 1);
+  generator(rng, "rng", ["permutation"]);
   const n = y.length, nTest = Math.min(Math.max(Math.ceil(testFraction * n), 1), n - 1);
   const order = rng.permutation(n);
   const part = (from, to) => {
@@ -101,6 +123,10 @@ export const FEATURE_LABELS = { x1: "x₁", x2: "x₂", x1sq: "x₁²", x2sq: "x
 
 /** The feature matrix (rows*names.length, row-major) of points given as [[x1, x2], ...]. */
 export function features(points, names) {
+  if (!Array.isArray(points) || !points.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite))) {
+    throw new Error("points must be a list of [x1, x2] pairs of finite numbers");
+  }
+  if (!Array.isArray(names) || names.length === 0) throw new Error(`names must be a non-empty list of feature names, got ${JSON.stringify(names)}`);
   const fs = names.map((name) => {
     if (!FEATURES[name]) throw new Error(`feature must be one of ${Object.keys(FEATURES).join(", ")}, got ${JSON.stringify(name)}`);
     return FEATURES[name];

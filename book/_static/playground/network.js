@@ -9,13 +9,17 @@
 // only. See chapters 3 (networks), 6 (backpropagation), 7 (regularization).
 
 import * as activations from "./activations.js";
+import { fail, generator, integer, number } from "./checks.js";
+
+/** The most parameters an MLP holds (the page's largest network has about 1600). */
+export const MAX_PARAMETERS = 10000000;
 
 /** Inverted dropout; the mask is drawn from rng (row-major, like numpy's rng.random(shape)). */
 export class Dropout {
   constructor(p, rng) {
-    if (!(p >= 0 && p < 1)) throw new Error(`dropout must be in [0, 1), got ${p}`);
+    if (!(typeof p === "number" && p >= 0 && p < 1)) fail("dropout", "a number in [0, 1)", p);
     this.p = p;
-    this.rng = rng;
+    this.rng = generator(rng, "rng", ["random"]);
     this.mask = null;
     this.buffers = new Map();     // per batch length: mask, output, gradient (reused, not reallocated)
   }
@@ -121,9 +125,14 @@ export function initWeights(layer, init, rng) {
 /** The multilayer perceptron MLP(sizes, activation, output, {rng, dropout}). */
 export class MLP {
   constructor(sizes, activation = "relu", output = "sigmoid", { rng, dropout = 0.0 } = {}) {
-    if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s >= 1)) {
-      throw new Error(`sizes must list at least an input and an output size, got ${JSON.stringify(sizes)}`);
-    }
+    if (!Array.isArray(sizes) || sizes.length < 2) fail("sizes", "a list of at least an input and an output size", sizes);
+    sizes.forEach((s, i) => integer(s, `sizes[${i}]`, 1, MAX_PARAMETERS));
+    const count = sizes.slice(1).reduce((total, s, i) => total + (sizes[i] + 1) * s, 0);
+    if (count > MAX_PARAMETERS) fail("sizes", `a network of at most ${MAX_PARAMETERS} parameters (these need ${count})`, sizes);
+    generator(rng, "rng", ["normal", "random"]);
+    number(dropout, "dropout", 0, 0.999999);
+    activations.get(activation);
+    activations.get(output);
     this.sizes = sizes.slice();
     let total = 0;
     for (let i = 0; i + 1 < sizes.length; i++) total += sizes[i] * sizes[i + 1] + sizes[i + 1];

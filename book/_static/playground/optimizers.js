@@ -2,20 +2,27 @@
 // as in lecture_code/optimizers.py. An optimizer updates one flat parameter
 // vector in place from the flat gradient: opt.step(grads). The arithmetic is
 // written in the same order as the numpy code, so both round alike.
+// step(grads) checks the gradient (finite, one per parameter); the trainer,
+// which has checked its inputs once and must let a run diverge as numpy's
+// does, calls the unchecked _step.
 // See chapter 5 (gradient descent and optimizers).
+
+import { fail, finiteArray, number, positive } from "./checks.js";
 
 class Optimizer {
   constructor(params, lr) {
-    if (!(params instanceof Float64Array)) throw new Error("params must be a Float64Array");
-    if (!(lr > 0)) throw new Error(`lr must be a positive number, got ${lr}`);
+    if (!(params instanceof Float64Array) || params.length === 0) fail("params", "a non-empty Float64Array", params);
     this.params = params;
-    this.lr = lr;
+    this.lr = positive(lr, "lr");
     this.t = 0;
   }
+  /** One update from grads, a Float64Array of finite numbers, one per parameter. */
   step(grads) {
-    if (grads.length !== this.params.length) {
-      throw new Error(`grads must hold ${this.params.length} numbers, got ${grads.length}`);
-    }
+    finiteArray(grads, "grads", this.params.length);
+    this._step(grads);
+  }
+  /** The update without checks (the trainer's inner loop). */
+  _step(grads) {
     this.t += 1;
     this.update(this.params, grads);
   }
@@ -33,7 +40,7 @@ export class SGD extends Optimizer {
 export class Momentum extends Optimizer {
   constructor(params, lr, momentum = 0.9) {
     super(params, lr);
-    this.momentum = momentum;
+    this.momentum = number(momentum, "momentum", 0, 0.999999);
     this.buf = null;
   }
   update(p, g) {
@@ -53,8 +60,8 @@ export class Momentum extends Optimizer {
 export class RMSprop extends Optimizer {
   constructor(params, lr, alpha = 0.99, eps = 1e-8) {
     super(params, lr);
-    this.alpha = alpha;
-    this.eps = eps;
+    this.alpha = number(alpha, "alpha", 0, 0.999999);
+    this.eps = positive(eps, "eps");
     this.s = new Float64Array(params.length);
   }
   update(p, g) {
@@ -71,9 +78,9 @@ export class RMSprop extends Optimizer {
 export class Adam extends Optimizer {
   constructor(params, lr, b1 = 0.9, b2 = 0.999, eps = 1e-8) {
     super(params, lr);
-    this.b1 = b1;
-    this.b2 = b2;
-    this.eps = eps;
+    this.b1 = number(b1, "b1", 0, 0.999999);
+    this.b2 = number(b2, "b2", 0, 0.999999);
+    this.eps = positive(eps, "eps");
     this.m = new Float64Array(params.length);
     this.v = new Float64Array(params.length);
   }

@@ -5,6 +5,8 @@
 // numbers need not equal numpy's, because a run records what it drew and
 // lecture_code.playground.replay(run) feeds exactly those to the numpy code.
 
+import { fail, integer, number } from "./checks.js";
+
 function splitmix32(a) {
   return () => {
     a = (a + 0x9e3779b9) | 0;
@@ -19,6 +21,8 @@ function splitmix32(a) {
 export class Generator {
   /** seeds: one or more non-negative integers (like default_rng([seed, restart])). */
   constructor(...seeds) {
+    if (seeds.length === 0) fail("seeds", "one or more integers in 0..2**32-1", seeds);
+    seeds.forEach((s, i) => integer(s, `seeds[${i}]`, 0, 2 ** 32 - 1));
     let h = 0x12345678;
     for (const s of seeds) h = splitmix32((h ^ Math.imul(s | 0, 0x85ebca6b)) | 0)();
     const next = splitmix32(h);
@@ -43,6 +47,8 @@ export class Generator {
 
   /** Uniform in [low, high). */
   uniform(low, high) {
+    number(low, "low");
+    number(high, "high", low);
     return low + (high - low) * this.random();
   }
 
@@ -58,6 +64,7 @@ export class Generator {
 
   /** A random order of 0..n-1 (Fisher-Yates), as an Int32Array. */
   permutation(n) {
+    integer(n, "n", 0, 2 ** 31 - 1);
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {

@@ -15,6 +15,7 @@ import { Trainer } from "./training.js";
 import * as dataset from "./dataset.js";
 import * as activations from "./activations.js";
 import * as optimizers from "./optimizers.js";
+import { choice, fail, integer, number } from "./checks.js";
 
 export const DEFAULTS = Object.freeze({
   dataset: "circles", points: 200, noise: 0.1, test_fraction: 0.25, hidden_layers: 2, units: 16,
@@ -25,15 +26,6 @@ export const MAX_LAYERS = 6;
 export const MAX_UNITS = 16;
 export const PENALTIES = ["none", "l1", "l2"];
 
-function fail(name, expected, value) {
-  throw new Error(`${name} must be ${expected}, got ${JSON.stringify(value)}`);
-}
-const integer = (v, name, lo, hi) => (Number.isInteger(v) && v >= lo && v <= hi ? v : fail(name, `an integer in ${lo}..${hi}`, v));
-const number = (v, name, lo, hi) => (typeof v === "number" && v >= lo && v <= hi ? v : fail(name, `a number in [${lo}, ${hi}]`, v));
-/** A name from options, compared case-insensitively and returned as compared ('Circles' -> 'circles'),
- *  as lecture_code's Config does. */
-const choice = (v, name, options) => (typeof v === "string" && options.includes(v.toLowerCase())
-  ? v.toLowerCase() : fail(name, `one of ${options.join(", ")}`, v));
 
 /** A complete, checked configuration from DEFAULTS and changes; units becomes one number per hidden layer. */
 export function normalise(changes = {}) {
@@ -45,6 +37,7 @@ export function normalise(changes = {}) {
   number(c.noise, "noise", 0, 10);
   number(c.test_fraction, "test_fraction", 0.05, 0.95);
   integer(c.hidden_layers, "hidden_layers", 0, MAX_LAYERS);
+  if (Array.isArray(c.units) && c.units.length === 0) fail("units", "a number, or a list of one number per hidden layer", c.units);
   const units = Array.isArray(c.units) ? c.units.slice() : Array(MAX_LAYERS).fill(c.units);
   while (units.length < c.hidden_layers) units.push(units.length ? units[units.length - 1] : DEFAULTS.units);
   units.forEach((u, i) => integer(u, `units[${i}]`, 1, MAX_UNITS));
@@ -106,6 +99,7 @@ export class Run {
 
   /** Train up to n more epochs (fewer if the run diverges); returns the summary. */
   step(n = 1) {
+    integer(n, "n (epochs to train)", 0);
     for (let i = 0; i < n && this.trainer.epochStep(); i++);
     return this.summary();
   }

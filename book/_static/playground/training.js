@@ -11,6 +11,8 @@
 
 import * as optimizers from "./optimizers.js";
 import * as losses from "./losses.js";
+import { MLP } from "./network.js";
+import { choice, fail, finiteArray, generator, integer, number } from "./checks.js";
 
 /** Fraction classified correctly, threshold 0.5 (as training.accuracy for one output). */
 export function accuracy(out, y) {
@@ -53,7 +55,23 @@ export class Trainer {
    * model: an MLP; data: {X_train, Y_train, X_test, Y_test, d} (Float64Array, rows of d features);
    * options: {loss, optimizer, lr, batchSize (null: full batch), penalty, lam, rng}.
    */
-  constructor(model, data, { loss, optimizer, lr, batchSize = null, penalty = "none", lam = 0.0, rng }) {
+  constructor(model, data, { loss, optimizer, lr, batchSize = null, penalty = "none", lam = 0.0, rng } = {}) {
+    if (!(model instanceof MLP)) fail("model", "an MLP (network.js)", model);
+    const d = model.sizes[0];
+    if (data === null || typeof data !== "object") fail("data", "{X_train, Y_train, X_test, Y_test, d}", data);
+    if (data.d !== d) fail("data.d", `the network's input size ${d}`, data.d);
+    for (const [X, Y, part] of [[data.X_train, data.Y_train, "train"], [data.X_test, data.Y_test, "test"]]) {
+      finiteArray(X, `data.X_${part}`);
+      if (!(Y instanceof Float64Array)) fail(`data.Y_${part}`, "a Float64Array", Y);
+      if (Y.length === 0 || X.length !== Y.length * d) {
+        throw new Error(`data.X_${part} must hold ${d} numbers for each of the ${Y.length} targets of `
+          + `data.Y_${part}, got ${X.length} numbers`);
+      }
+    }
+    if (batchSize !== null) integer(batchSize, "batchSize", 1);
+    penalty = choice(penalty, "penalty", ["none", "l1", "l2"]);
+    number(lam, "lam", 0);
+    generator(rng, "rng", ["permutation", "random"]);
     this.model = model;
     this.data = data;
     this.loss = losses.get(loss);
@@ -103,7 +121,7 @@ export class Trainer {
       }
       total += value * rows;
       if (this.classify) correct += accuracy(out, Yb) * rows;
-      this.opt.step(model.flatGrads);
+      this.opt._step(model.flatGrads);   // unchecked: a diverging run overflows as numpy's does
     }
     const trainLoss = total / n;
     if (!Number.isFinite(trainLoss)) { this.diverged = true; return false; }
