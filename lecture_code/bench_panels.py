@@ -270,7 +270,7 @@ def compile_cost() -> dict | None:
     from . import compiled_training
     if compiled_training.numba is None:
         return None
-    code = "from lecture_code import compiled_training as c; print(c.warm_up())"
+    code = "from lecture_code import compiled_training as c; print(c.warm_up(wait=True))"
     seconds = []
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache, "LECTURE_CODE_NUMBA": "1"}

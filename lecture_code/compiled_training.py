@@ -40,6 +40,8 @@ from __future__ import annotations
 import functools
 import math
 import os
+import subprocess
+import sys
 import time
 import warnings
 
@@ -67,14 +69,30 @@ else:                        # plain Python: the same code, never run by train()
         return f
 
 
+#: The process compiling the loop into numba's cache while this one trains in numpy
+#: (:func:`warm_up`), or None.
+_compiling: subprocess.Popen | None = None
+
+
+def _enabled() -> bool:
+    return numba is not None and os.environ.get("LECTURE_CODE_NUMBA", "1") != "0"
+
+
 def available() -> bool:
     """True when numba is installed, compiles the loop, and ``LECTURE_CODE_NUMBA`` is not ``0``.
 
-    The first call compiles the loop (or loads it from numba's cache); a numba
-    that cannot compile it gives one warning, and training runs in numpy.
+    While :func:`warm_up` compiles the loop in another process it is False, so
+    training runs in fused numpy (the same numbers to 1e-12) and nobody waits;
+    the first call after that loads the loop from numba's cache (a fraction of
+    a second). Without a warm-up the first call compiles the loop here (or
+    loads it from the cache); a numba that cannot compile it gives one
+    warning, and training runs in numpy.
     """
-    return (numba is not None and os.environ.get("LECTURE_CODE_NUMBA", "1") != "0"
-            and _compile_error() is None)
+    if not _enabled():
+        return False
+    if _compiling is not None and _compiling.poll() is None:
+        return False
+    return _compile_error() is None
 
 
 @functools.lru_cache(maxsize=None)
@@ -656,15 +674,28 @@ def _tiny_run() -> None:
           lam=0.1, X_val=X, Y_val=Y, accuracy=True)
 
 
-def warm_up() -> float:
-    """Compile the loop (or load it from numba's cache) now; returns the seconds it took.
+def warm_up(wait: bool = False) -> float:
+    """Have the loop compiled without making anyone wait; returns the seconds this call took.
 
-    Panels call it when they are created, so that no slider move waits for the
-    compiler; afterwards it costs nothing. Without numba it does nothing and
-    returns 0.
+    Panels call it when they are created. By default numba compiles the loop
+    in a separate Python process, into its on-disk cache, while this one goes
+    on: training meanwhile runs in fused numpy, and switches to the compiled
+    loop (loaded from the cache) once it is there, with the same numbers. If
+    the loop is ready already it does nothing. ``wait=True`` compiles (or
+    loads) it here and now, as :func:`available` would. Without numba it does
+    nothing and returns 0.
     """
-    if numba is None or os.environ.get("LECTURE_CODE_NUMBA", "1") == "0":
+    global _compiling
+    if not _enabled():
         return 0.0
     started = time.perf_counter()
-    available()
+    if wait:
+        available()
+    elif _compile_error.cache_info().currsize == 0 and _compiling is None:
+        _compiling = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
+
+
+if __name__ == "__main__":      # what warm_up runs in its own process: fill numba's cache
+    _tiny_run()

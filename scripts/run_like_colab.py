@@ -12,7 +12,10 @@ scripts/colab-constraints.txt) and *no* lecture_code. For each chapter:
    repository (this machine cannot reach it), so it pip-installs lecture_code
    the way it does in Colab: non-editable, ``--no-deps``, from a git URL;
 3. every cell runs in a fresh kernel of that environment (nbclient), and a
-   last cell reports which lecture_code and which Python the chapter used.
+   last cell reports which lecture_code and which Python the chapter used;
+   the time from the setup cell to the first live panel's first response is
+   printed (what a reader waits for after the install: the compiled loop is
+   built in the background meanwhile, so no panel waits for numba).
 
 A chapter that imports torch is skipped, saying so, where the environment has
 no torch (torch 2.13.0 is on this machine for Python 3.11 only). Outputs are
@@ -78,10 +81,12 @@ def prepared(path: Path, package: str):
 
 
 def run(path: Path, package: str, timeout: int) -> tuple[str | None, dict | None, float]:
-    """``(error, report, seconds)``: ``error`` names the failing cell (None if none failed)."""
+    """``(error, report, seconds)``: ``error`` names the failing cell (None if none failed);
+    the report holds the first panel's timing (:func:`first_panel`) under ``"panel"``."""
     nb = prepared(path, package)
+    setup = find_setup_cell(nb)
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
@@ -107,7 +112,37 @@ def run(path: Path, package: str, timeout: int) -> tuple[str | None, dict | None
         for line in out.get("text", "").splitlines():
             if line.startswith(REPORT):
                 report = json.loads(line[len(REPORT):])
+    if report is not None:
+        report["panel"] = first_panel(nb, setup)
     return None, report, time.perf_counter() - start
+
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def _stamp(cell, key: str) -> float | None:
+    """A cell's execution timestamp (nbclient's record_timing), in seconds."""
+    from datetime import datetime
+    value = cell.get("metadata", {}).get("execution", {}).get(key)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() if value else None
+
+
+def first_panel(nb, setup: int) -> tuple[float, float] | None:
+    """``(seconds from the end of the setup cell to the first live panel's first response,
+    seconds of that panel's own cell)``, or None for a chapter without a panel.
+
+    A panel answers when its cell shows the widget, with its first figure drawn;
+    what a reader waits for after the setup cell's install is this, including
+    the chapter's cells before the panel and, once, the compiled loop's warm-up.
+    """
+    setup_done = _stamp(nb.cells[setup], "shell.execute_reply")
+    for cell in nb.cells[setup + 1:]:
+        if cell.cell_type == "code" and any(WIDGET in o.get("data", {}) for o in cell.get("outputs", [])):
+            done, began = _stamp(cell, "shell.execute_reply"), _stamp(cell, "iopub.execute_input")
+            if None in (setup_done, done, began):
+                return None
+            return done - setup_done, done - began
+    return None
 
 
 def check_report(report: dict | None) -> str | None:
@@ -153,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         error, report, seconds = run(path, args.package, args.timeout)
         error = error or check_report(report)
         failures += error is not None
+        panel = "" if error or not report.get("panel") else (
+            "; first panel answers {:.1f} s after the setup cell (its own cell {:.1f} s)".format(*report["panel"]))
         print(f"{'FAIL' if error else 'ok  '} {path.name:28} {seconds:6.1f} s"
-              + (f"  {error}" if error else f"  (Python {report['version']})"), flush=True)
+              + (f"  {error}" if error else f"  (Python {report['version']}{panel})"), flush=True)
     print(f"{len(args.notebooks) - failures - skipped} passed, {failures} failed, {skipped} skipped")
     return 1 if failures else 0
 
