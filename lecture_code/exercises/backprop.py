@@ -207,6 +207,9 @@ def two_layer_backward(gradients):
         if all(_agrees(g, w * entries / n) for g, w in zip(got, want)) and entries != n:
             return ("the binary cross-entropy is the mean over all n * k entries of Y, not over "
                     "the n rows: divide by Y.size")
+        if any(g.ndim == 2 and g.shape == g.T.shape and not _agrees(g, w) and _agrees(g.T, w) for g, w in zip(got, want)):
+            return ("a weight gradient is the transposed matrix: the gradient has the shape of W, "
+                    "(d_in, d_out), so it is A_prev^T dZ")
         if _agrees(got[2], want[2]) and _agrees(got[3], want[3]):
             if n > 1 and _agrees(got[1], want[1] / n):
                 return "db1 is the sum of dZ1 over the examples (rows), not the mean"
