@@ -2,82 +2,98 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from lecture_code.exercises import REGISTRY, check, load_all
+from support import exercise_tests
 
-load_all()
-
-
-def verdict(exercise_id, *answer):
-    return REGISTRY[exercise_id].checker(*answer)
+from lecture_code.exercises import activations as ex  # noqa: F401  (registers the checks)
 
 
-def test_every_chapter_2_exercise_is_registered_with_its_points():
-    points = {k: v.points for k, v in REGISTRY.items() if k.startswith("ex-activations-")}
-    assert points == {"ex-activations-sigmoid-max": 1, "ex-activations-tanh-prime": 1,
-                      "ex-activations-softmax": 2, "ex-activations-output": 2,
-                      "ex-activations-collapse": 3, "ex-activations-vanishing": 2}
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
 
 
-def test_sigmoid_max():
-    assert verdict("ex-activations-sigmoid-max", 0.0, 0.25) is None
-    assert verdict("ex-activations-sigmoid-max", 0, 1 / 4) is None
-    assert "0.5" in verdict("ex-activations-sigmoid-max", 0.0, 0.5)
-    assert "not at that z" in verdict("ex-activations-sigmoid-max", 1.0, 0.25)
-    assert verdict("ex-activations-sigmoid-max", 0.0, 1.0) is not None
+def elu(z, alpha):
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
 
 
-def test_tanh_prime():
-    assert verdict("ex-activations-tanh-prime", 1.0) is None
-    assert "tanh(0)" in verdict("ex-activations-tanh-prime", 0.0)
-    assert "sigmoid" in verdict("ex-activations-tanh-prime", 0.25)
-    assert verdict("ex-activations-tanh-prime", 2.0) is not None
+def elu_prime(z, alpha):
+    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
 
 
-def test_softmax_by_hand():
-    e = np.exp([1.0, 2.0, 3.0])
-    assert verdict("ex-activations-softmax", e / e.sum()) is None
-    assert verdict("ex-activations-softmax", [0.090, 0.245, 0.665]) is None
-    assert "exponentiate" in verdict("ex-activations-softmax", [1 / 6, 2 / 6, 3 / 6])
-    assert "sum to 1" in verdict("ex-activations-softmax", e)
-    assert verdict("ex-activations-softmax", [0.665, 0.245, 0.090]) is not None
-    assert "one probability per score" in verdict("ex-activations-softmax", [0.5, 0.5])
+def naive_elu(z, alpha):
+    with np.errstate(over="ignore"):
+        return np.where(z > 0, z, alpha * (np.exp(z) - 1))
 
 
-def test_output_activations():
-    assert verdict("ex-activations-output", "sigmoid", "softmax", "linear") is None
-    assert verdict("ex-activations-output", "Sigmoid", "SOFTMAX", "linear") is None
-    assert "softmax on one output" in verdict("ex-activations-output", "softmax", "softmax", "linear")
-    assert "step on one output" in verdict("ex-activations-output", "step", "softmax", "linear")
-    assert "summing" in verdict("ex-activations-output", "sigmoid", "sigmoid", "linear")
-    assert "relu cannot" in verdict("ex-activations-output", "sigmoid", "softmax", "relu")
-    assert "sigmoid cannot" in verdict("ex-activations-output", "sigmoid", "softmax", "sigmoid")
-    with pytest.raises(ValueError, match="must be one of"):
-        verdict("ex-activations-output", "sigmoid", "softmax", "identity")
+def elu_prime_from_elu(z, alpha):                      # elu(z) + alpha: cancels at large -z
+    return np.where(z > 0, 1.0, elu(z, alpha) + alpha)
 
 
-def test_two_linear_layers():
-    W1, b1 = np.array([[1.0, 2.0], [0.0, -1.0]]), np.array([1.0, 0.0])
-    W2, b2 = np.array([[2.0], [1.0]]), np.array([-1.0])
-    assert verdict("ex-activations-collapse", W1 @ W2, b1 @ W2 + b2) is None
-    assert verdict("ex-activations-collapse", [4, -1], [1]) is None
-    assert "b1 W2 + b2" in verdict("ex-activations-collapse", W1 @ W2, b2)
-    assert "b is wrong" in verdict("ex-activations-collapse", W1 @ W2, b1.sum() + b2)
-    assert "W1 W2" in verdict("ex-activations-collapse", W2, b1 @ W2 + b2)
+def elu_if(z, alpha):                                  # Python's if on an array raises
+    return z if z > 0 else alpha * np.expm1(z)
 
 
-def test_vanishing_depth():
-    assert verdict("ex-activations-vanishing", 10) is None
-    assert "still above" in verdict("ex-activations-vanishing", 9)
-    assert "fewer layers" in verdict("ex-activations-vanishing", 11)
-    assert verdict("ex-activations-vanishing", 3) is not None
-    assert verdict("ex-activations-vanishing", 10.5) is not None
+P_HALF = 0.5 + np.sqrt(0.25 - 0.125)
+W1, B1 = np.array([[1.0, 2.0], [0.0, -1.0]]), np.array([1.0, 0.0])
+W2, B2 = np.array([[2.0], [1.0]]), np.array([-1.0])
+E = np.exp([1.0, 2.0, 3.0])
+
+RIGHT = {
+    "ex-activations-sigmoid-half": (float(np.log(P_HALF / (1 - P_HALF))),),
+    "ex-activations-tanh-range": (float(np.arctanh(np.sqrt(0.99))),),
+    "ex-activations-softmax": ((E / E.sum()).tolist(),),
+    "ex-activations-output": ("sigmoid", "softmax", "linear"),
+    "ex-activations-collapse": ((W1 @ W2).tolist(), (B1 @ W2 + B2).tolist()),
+    "ex-activations-vanishing": (int(np.ceil(8 / np.log10(4))),),
+    "ex-activations-elu": (elu, elu_prime),
+}
+
+WRONG = [
+    ("ex-activations-sigmoid-half", (0.0,), "largest"),
+    ("ex-activations-sigmoid-half", (-1.7627,), "z > 0"),
+    ("ex-activations-sigmoid-half", (0.125,), "value of the slope"),
+    ("ex-activations-sigmoid-half", (float(P_HALF),), "ln(p / (1 - p))"),
+    ("ex-activations-sigmoid-half", (np.log(3.0),), "solve p (1 - p)"),
+    ("ex-activations-sigmoid-half", ("1.76",), "should be a number"),
+    ("ex-activations-tanh-range", (np.sqrt(0.99),), "inverse of tanh"),
+    ("ex-activations-tanh-range", (3.0,), "two decimals"),
+    ("ex-activations-tanh-range", (4.585,), "sigmoid"),
+    ("ex-activations-tanh-range", (-2.993,), "z > 0"),
+    ("ex-activations-tanh-range", (1.0,), "np.arctanh"),
+    ("ex-activations-softmax", ([1 / 6, 2 / 6, 3 / 6],), "exponentiate"),
+    ("ex-activations-softmax", (E,), "sum to 1"),
+    ("ex-activations-softmax", ((E / E.sum())[::-1],), "e^1, e^2, e^3"),
+    ("ex-activations-softmax", ([0.5, 0.5],), "one probability per score"),
+    ("ex-activations-output", ("softmax", "softmax", "linear"), "softmax on one output"),
+    ("ex-activations-output", ("step", "softmax", "linear"), "step on one output"),
+    ("ex-activations-output", ("sigmoid", "sigmoid", "linear"), "summing"),
+    ("ex-activations-output", ("sigmoid", "softmax", "relu"), "relu cannot"),
+    ("ex-activations-output", ("sigmoid", "softmax", "identity"), "must be one of"),
+    ("ex-activations-collapse", (W1 @ W2, B2), "b1 W2 + b2"),
+    ("ex-activations-collapse", (W1 @ W2, B1.sum() + B2), "b is wrong"),
+    ("ex-activations-collapse", (W2, B1 @ W2 + B2), "W1 W2"),
+    ("ex-activations-collapse", ([[1, 2, 3]], [0]), "2 x 1"),
+    ("ex-activations-vanishing", (13,), "still above"),
+    ("ex-activations-vanishing", (15,), "fewer layers"),
+    ("ex-activations-vanishing", (3,), "solve"),
+    ("ex-activations-vanishing", (14.5,), "whole number"),
+    ("ex-activations-elu", (naive_elu, elu_prime), "nearly equal numbers"),
+    ("ex-activations-elu", (lambda z, a: elu(z, 1.0), elu_prime), "multiply by alpha"),
+    ("ex-activations-elu", (lambda z, a: np.maximum(z, 0.0), elu_prime), "alpha (e^z - 1)"),
+    ("ex-activations-elu", (lambda z, a: elu(-z, a), elu_prime), "identity"),
+    ("ex-activations-elu", (elu_if, elu_prime), "raised ValueError"),
+    ("ex-activations-elu", (elu, elu_prime_from_elu), "compute alpha e^z itself"),
+    ("ex-activations-elu", (elu, lambda z, a: elu_prime(z, 1.0)), "multiply by alpha"),
+    ("ex-activations-elu", (elu, lambda z, a: np.where(z > 0, 0.0, a * np.exp(z))), "slope is 1"),
+    ("ex-activations-elu", (elu, elu), "the ELU itself"),
+    ("ex-activations-elu", (elu, lambda z, a: a * np.exp(z)), "slope is 1"),
+    ("ex-activations-elu", (elu, lambda z, a: 1.0), "shape"),
+]
+
+globals().update(exercise_tests("ex-activations-", RIGHT, WRONG))
 
 
-def test_check_prints_pass_and_not_yet(capsys):
-    check("ex-activations-tanh-prime", 1.0)
-    check("ex-activations-collapse", [[1, 2, 3]], [0])        # wrong shape: explained, no traceback
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == "PASS ex-activations-tanh-prime (1/1 points)"
-    assert out[1].startswith("NOT YET ex-activations-collapse (0/3 points): ")
+def test_partial_credit_for_one_right_function():
+    from lecture_code.exercises import attempt
+    passed, hint, earned = attempt("ex-activations-elu", elu, elu_prime_from_elu)
+    assert not passed and earned == 2 and hint.startswith("elu_prime:")

@@ -1,18 +1,15 @@
 """The chapter 6 checks: a right answer passes, a typical wrong answer gets a hint."""
 import numpy as np
-import pytest
+
+from support import exercise_tests
 
 from lecture_code import activations
-from lecture_code.exercises import REGISTRY, check, load_all
+from lecture_code.exercises import attempt
+from lecture_code.exercises import backprop as ex  # noqa: F401  (registers the checks)
 
-load_all()
 S = activations.sigmoid
 X1, X2, T = 0.05, 0.1, 0.1
 W = [0.14, 0.19, 0.24, 0.29, 0.35, 0.40]
-
-
-def run(exercise_id, *answer):
-    return REGISTRY[exercise_id].checker(*answer)
 
 
 def forward(w):
@@ -28,63 +25,90 @@ def hand_gradients(w5=W[4], w6=W[5]):
     return delta, h1, h2, np.array([d1 * X1, d1 * X2, d2 * X1, d2 * X2])
 
 
-def test_w6():
-    delta, _, h2, _ = hand_gradients()
-    assert run("ex-backprop-w6", delta * h2, W[5] - delta * h2, 1) is None
-    assert run("ex-backprop-w6", 0.49 * 0.24 * 0.51, W[5] - 0.49 * 0.24 * 0.51, 1) is None  # slide rounding
-    assert "out_h2" in run("ex-backprop-w6", delta * W[5], W[5] - delta * W[5], 1)
-    assert "1/2" in run("ex-backprop-w6", 2 * delta * h2, W[5] - 2 * delta * h2, 1)
-    assert "subtracts" in run("ex-backprop-w6", delta * h2, W[5] + delta * h2, 1)
-    assert "same as for w5" in run("ex-backprop-w6", delta * h2, W[5] - delta * h2, 3)
+DELTA, H1, H2, GRADS = hand_gradients()
+STALE = hand_gradients(w5=W[4] - DELTA * H1, w6=W[5] - DELTA * H2)[3]
+SLOPE = np.array([H1 * (1 - H1)] * 2 + [H2 * (1 - H2)] * 2)
+NEW = np.concatenate([np.array(W[:4]) - GRADS, [W[4] - DELTA * H1, W[5] - DELTA * H2]])
+_, _, OUT, E_NEW = forward(NEW)
+_, _, OUT_SLIDE, E_SLIDE = forward(W[:4] + [0.31, W[5]])
+_, _, OUT_ONLY, E_ONLY = forward(W[:4] + list(NEW[4:]))
+A = S(0.8 * 1.5 - 0.5)
+DB = 2 * (A - 1.0) * A * (1 - A)
 
 
-def test_hidden():
-    delta, _, h2, grads = hand_gradients()
-    assert run("ex-backprop-hidden", grads, np.array(W[:4]) - grads) is None
-    _, h1, _, _ = hand_gradients()
-    stale = hand_gradients(w5=W[4] - delta * h1, w6=W[5] - delta * h2)[3]
-    assert "old w5" in run("ex-backprop-hidden", stale, np.array(W[:4]) - stale)
-    slope = np.array([h1 * (1 - h1)] * 2 + [h2 * (1 - h2)] * 2)
-    assert "slope" in run("ex-backprop-hidden", grads / slope, np.array(W[:4]) - grads / slope)
-    assert "four" in run("ex-backprop-hidden", grads[:2], W[:2])
-    assert "w_i - eta" in run("ex-backprop-hidden", grads, W[:4])
+def two_layer(W1, b1, W2, b2, X, Y, *, mean_rows=False, no_slope=False, naive=False, db1_mean=False):
+    Z1 = X @ W1 + b1
+    A1 = np.maximum(Z1, 0.0)
+    Z2 = A1 @ W2 + b2
+    P = 1 / (1 + np.exp(-Z2))
+    N = len(X) if mean_rows else Y.size
+    if naive:                                          # dL/dp * sigma'(z): 0/0 where p rounds to 0 or 1
+        dZ2 = ((P - Y) / (P * (1 - P))) * P * (1 - P) / N
+    else:
+        dZ2 = (P - Y) / N
+    dA1 = dZ2 @ W2.T
+    dZ1 = dA1 if no_slope else dA1 * (Z1 > 0)
+    db1 = dZ1.mean(axis=0) if db1_mean else dZ1.sum(axis=0)
+    return [X.T @ dZ1, db1, A1.T @ dZ2, dZ2.sum(axis=0)]
 
 
-def test_new_output():
-    delta, h1, h2, grads = hand_gradients()
-    new = np.concatenate([np.array(W[:4]) - grads, [W[4] - delta * h1, W[5] - delta * h2]])
-    _, _, out, E = forward(new)
-    assert run("ex-backprop-new-output", out, E, True) is None
-    assert "old one" in run("ex-backprop-new-output", out, E, False)
-    _, _, out_slide, E_slide = forward(W[:4] + [0.31, W[5]])
-    assert "0.31" in run("ex-backprop-new-output", out_slide, E_slide, True)
-    _, _, out_only, E_only = forward(W[:4] + list(new[4:]))
-    assert "only w5 and w6" in run("ex-backprop-new-output", out_only, E_only, True)
+RIGHT = {
+    "ex-backprop-w6": (float(DELTA * H2), float(W[5] - DELTA * H2), "dnet_o1/dw6"),
+    "ex-backprop-hidden": (GRADS.tolist(), (np.array(W[:4]) - GRADS).tolist()),
+    "ex-backprop-new-output": (float(OUT), float(E_NEW), True),
+    "ex-backprop-sigmoid-neuron": (float(DB * 1.5), float(DB)),
+    "ex-backprop-two-layer": (two_layer,),
+}
+
+WRONG = [
+    ("ex-backprop-w6", (DELTA * W[5], W[5] - DELTA * W[5], "dnet_o1/dw6"), "out_h2"),
+    ("ex-backprop-w6", (2 * DELTA * H2, W[5] - 2 * DELTA * H2, "dnet_o1/dw6"), "1/2"),
+    ("ex-backprop-w6", (DELTA * H1, W[5] - DELTA * H1, "dnet_o1/dw6"), "gradient of w5"),
+    ("ex-backprop-w6", (0.49 * 0.24 * 0.51, W[5] - 0.49 * 0.24 * 0.51, "dnet_o1/dw6"), "unrounded"),
+    ("ex-backprop-w6", (DELTA * H2, W[5] + DELTA * H2, "dnet_o1/dw6"), "subtracts"),
+    ("ex-backprop-w6", (DELTA * H2, W[5] - DELTA * H2, "dE/dout_o1"), "same as for w5"),
+    ("ex-backprop-w6", (DELTA * H2, W[5] - DELTA * H2, True), "one of the strings"),
+    ("ex-backprop-w6", (DELTA * H2, W[5] - DELTA * H2, 1), "one of the strings"),
+    ("ex-backprop-hidden", (STALE, np.array(W[:4]) - STALE), "old w5"),
+    ("ex-backprop-hidden", (GRADS / SLOPE, np.array(W[:4]) - GRADS / SLOPE), "slope"),
+    ("ex-backprop-hidden", (GRADS[:2], W[:2]), "four"),
+    ("ex-backprop-hidden", (GRADS, W[:4]), "w_i - eta"),
+    ("ex-backprop-new-output", (OUT, E_NEW, False), "old one"),
+    ("ex-backprop-new-output", (OUT, E_NEW, "yes"), "True or False"),
+    ("ex-backprop-new-output", (OUT_SLIDE, E_SLIDE, True), "0.31"),
+    ("ex-backprop-new-output", (OUT_ONLY, E_ONLY, True), "only w5 and w6"),
+    ("ex-backprop-new-output", (OUT, 0.5 * (1 - OUT) ** 2, True), "target 0.1"),
+    ("ex-backprop-sigmoid-neuron", (DB, DB), "input"),
+    ("ex-backprop-sigmoid-neuron", (DB * 1.5 / 2, DB / 2), "2 (y_hat - y)"),
+    ("ex-backprop-sigmoid-neuron", (DB * 1.5, DB * 1.5), "without the factor x"),
+    ("ex-backprop-two-layer", (lambda *a: two_layer(*a, naive=True),), "saturate"),
+    ("ex-backprop-two-layer", (lambda *a: [g * a[5].size for g in two_layer(*a)],), "mean"),
+    ("ex-backprop-two-layer", (lambda *a: two_layer(*a, no_slope=True),), "ReLU's slope"),
+    ("ex-backprop-two-layer", (lambda *a: two_layer(*a, db1_mean=True),), "not the mean"),
+    ("ex-backprop-two-layer", (lambda *a: [g.T for g in two_layer(*a)],), "transposed"),
+    ("ex-backprop-two-layer", (lambda *a: two_layer(*a)[:3],), "four arrays"),
+    ("ex-backprop-two-layer", (lambda *a: two_layer(*a)[::-1],), "shape"),
+    ("ex-backprop-two-layer", (lambda *a: [np.zeros_like(p) for p in a[:4]],), "output layer"),
+]
+
+globals().update(exercise_tests("ex-backprop-", RIGHT, WRONG))
 
 
-def test_sigmoid_neuron():
-    x, w, b, y = 1.5, 0.8, -0.5, 1.0
-    a = S(w * x + b)
-    db = 2 * (a - y) * a * (1 - a)
-    assert run("ex-backprop-sigmoid-neuron", db * x, db) is None
-    assert "input" in run("ex-backprop-sigmoid-neuron", db, db)
-    assert "2 (y_hat - y)" in run("ex-backprop-sigmoid-neuron", db * x / 2, db / 2)
-    assert "without the factor x" in run("ex-backprop-sigmoid-neuron", db * x, db * x)
+def test_the_mean_over_rows_is_refused_when_there_are_several_outputs():
+    # several outputs on some draw: dividing by n instead of Y.size fails with its hint
+    passed, hint, _ = attempt("ex-backprop-two-layer", lambda *a: two_layer(*a, mean_rows=True))
+    assert not passed and ("n * k entries" in hint or "mean" in hint), hint
 
 
-def test_vanishing_depth():
-    k = int(np.ceil(np.log(1e-10) / np.log(0.25)))
-    assert run("ex-backprop-vanishing-depth", k) is None
-    assert "one more layer" in run("ex-backprop-vanishing-depth", k - 1)
-    assert run("ex-backprop-vanishing-depth", k + 3) is not None
+def test_a_network_class_of_ones_own_that_calls_the_package_is_refused():
+    from lecture_code import network
 
+    def via_mlp(W1, b1, W2, b2, X, Y):
+        model = network.MLP([W1.shape[0], W1.shape[1], W2.shape[1]], "relu", "sigmoid",
+                            rng=np.random.default_rng(0))
+        model.set_parameters([W1, b1, W2, b2])
+        model.loss_and_grads(X, Y, "bce", training=False)
+        return model.gradients()
 
-def test_check_prints_pass_and_points(capsys):
-    check("ex-backprop-vanishing-depth", 17)
-    assert capsys.readouterr().out.strip() == "PASS ex-backprop-vanishing-depth (1/1 points)"
-
-
-@pytest.mark.parametrize("exercise_id", ["ex-backprop-w6", "ex-backprop-hidden", "ex-backprop-new-output",
-                                         "ex-backprop-sigmoid-neuron", "ex-backprop-vanishing-depth"])
-def test_registered(exercise_id):
-    assert exercise_id in REGISTRY and REGISTRY[exercise_id].points >= 1
+    passed, hint, _ = attempt("ex-backprop-two-layer", via_mlp)
+    assert not passed and "yourself" in hint
