@@ -147,3 +147,10 @@ def test_the_curves_include_the_edge_cases():
 def test_unanswerable_input_prints_not_yet(capsys):
     check("ex-regularization-l2-penalty", "a lot")
     assert capsys.readouterr().out.startswith("NOT YET ex-regularization-l2-penalty")
+
+
+def test_the_first_curve_hides_its_lowest_loss_behind_the_stop():
+    for seed in range(20):
+        val, patience = next(ex._curves(np.random.default_rng(seed)))
+        best, ran = early_stop(val, patience)
+        assert ran < len(val) and int(np.argmin(val)) >= ran

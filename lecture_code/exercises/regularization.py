@@ -125,8 +125,12 @@ def dropout(forward, backward):
 # -- ex-regularization-early-stopping --------------------------------------------------
 
 def _curves(rng):
-    """Fresh (validation losses, patience): noisy U-shaped curves, ties, a curve that never
-    improves, a flat one, a single epoch, patience 1 and patience longer than the run."""
+    """Fresh (validation losses, patience): one whose lowest loss comes after the stop, noisy
+    U-shaped curves, ties, a curve that never improves, a flat one, a single epoch, patience 1
+    and patience longer than the run."""
+    patience = int(rng.integers(1, 4))                                  # stops before its lowest loss
+    rise = list(np.sort(rng.uniform(0.55, 0.9, patience + int(rng.integers(1, 4)))))
+    yield [float(rng.uniform(0.9, 1.2)), 0.5] + rise + [float(rng.uniform(0.05, 0.4))], patience
     n = int(rng.integers(20, 200))
     t = np.linspace(0, 1, n)
     u_shape = 0.3 + (t - rng.uniform(0.2, 0.8)) ** 2 + rng.normal(0, 0.02, n)
