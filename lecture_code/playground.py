@@ -158,6 +158,8 @@ class Result:
     X_test: np.ndarray
     y_train: np.ndarray
     y_test: np.ndarray
+    X_val: np.ndarray | None = None     # the validation points, if run(..., validation=f) split them off
+    y_val: np.ndarray | None = None
 
     @property
     def diverged(self) -> bool:
@@ -230,15 +232,20 @@ def build(config: Config, rng: np.random.Generator) -> MLP:
                rng=rng, dropout=config.dropout)
 
 
-def run(config: Config = Config()) -> Result:
+def run(config: Config = Config(), *, validation: float = 0.0) -> Result:
     """Draw the data, build the network, train it; return a :class:`Result`.
 
     Training is :func:`lecture_code.training.train` with ``fused=True``
     (compiled by numba where it is installed, :mod:`lecture_code.compiled_training`,
-    else in fused numpy, :mod:`lecture_code.fused_training`), with the test set as
-    the validation set: the history's ``val_loss`` and ``val_acc`` are the test
-    loss and accuracy after every epoch (the accuracies for either loss of a
-    classifier). Weights, dropout masks and minibatches come
+    else in fused numpy, :mod:`lecture_code.fused_training`). By default the
+    test set is the validation set, as in TensorFlow Playground: the history's
+    ``val_loss`` and ``val_acc`` are the test loss and accuracy after every
+    epoch (the accuracies for either loss of a classifier). With
+    ``validation=f`` a share ``f`` of the training points is held out as a
+    validation set (``result.X_val``, drawn with ``default_rng([seed, 1])``),
+    training uses the rest, and the history's curves are those of the
+    validation set: the way to *choose* a setting, with the test set left for
+    the end (chapter 7). Weights, dropout masks and minibatches come
     from ``default_rng([seed, restart])``, so the same config always gives the
     same result. A run whose loss overflowed has ``result.diverged`` set (it
     is not raised).
@@ -247,6 +254,9 @@ def run(config: Config = Config()) -> Result:
     ----------
     config : Config
         Every knob (the default is the benchmark's configuration).
+    validation : float
+        Share of the training points held out for validation, in [0, 0.9];
+        0 (the default) validates on the test set.
 
     Returns
     -------
@@ -254,15 +264,21 @@ def run(config: Config = Config()) -> Result:
     """
     if not isinstance(config, Config):
         raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
+    validation = _checks.in_range(validation, "validation", 0.0, 0.9, closed_high=True)
     X_train, X_test, y_train, y_test = make_data(config)
+    X_val = y_val = None
+    if validation:
+        X_train, X_val, y_train, y_val = datasets.train_test_split(
+            X_train, y_train, validation, rng=np.random.default_rng([config.seed, 1]))
     rng = np.random.default_rng([config.seed, config.restart])
     model = build(config, rng)
-    result = Result(config, model, None, X_train, X_test, y_train, y_test)
+    result = Result(config, model, None, X_train, X_test, y_train, y_test, X_val, y_val)
     with one_blas_thread():
         result.history = training.train(
             model, X_train, y_train, loss=result.loss, optimizer=config.optimizer, lr=config.lr,
             epochs=config.epochs, batch_size=config.batch_size, rng=rng, penalty=config.penalty,
-            lam=config.lam if config.penalty != "none" else 0.0, X_val=X_test, y_val=y_test,
+            lam=config.lam if config.penalty != "none" else 0.0,
+            X_val=X_test if X_val is None else X_val, y_val=y_test if y_val is None else y_val,
             accuracy=not config.regression, fused=True)
     return result
 

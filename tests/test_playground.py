@@ -299,3 +299,30 @@ def test_reproduction_names_are_stored_normalised():
     assert playground.run(config).history.epochs == 3             # run raised KeyError
     assert config == playground.Config(dataset="circles", activation="relu", loss="bce",
                                        optimizer="adam", penalty="l2", epochs=3)
+
+
+def test_a_validation_split_leaves_the_test_set_alone_and_records_its_own_curve():
+    config = Config(epochs=30, seed=3)
+    plain, split = playground.run(config), playground.run(config, validation=0.5)
+    assert plain.X_val is None and split.X_val.shape == (len(plain.X_train) // 2, 2)
+    assert np.array_equal(split.X_test, plain.X_test) and np.array_equal(split.y_test, plain.y_test)
+    together = np.vstack([split.X_train, split.X_val])
+    assert np.array_equal(np.sort(together, axis=0), np.sort(plain.X_train, axis=0))
+    last = split.model.loss(split.X_val, split.y_val[:, None], "bce")
+    assert np.isclose(split.history.val_loss[-1], last, rtol=1e-12)
+    assert not np.isclose(split.history.val_loss[-1], split.test_loss(), rtol=1e-3)
+    assert playground.run(config, validation=0.5).history.val_loss == split.history.val_loss
+    for bad in (-0.1, 0.95, "half"):
+        with pytest.raises(ValueError, match="validation"):
+            playground.run(config, validation=bad)
+
+
+def test_the_figure_names_the_held_out_curve():
+    from lecture_code.plotting import PlaygroundFigure
+    figure = PlaygroundFigure()
+    config = Config(epochs=5)
+    figure.update(playground.run(config, validation=0.25))
+    assert figure.ax_loss.get_legend().get_texts()[1].get_text() == "validation"
+    assert figure.score.get_text().startswith("validation accuracy")
+    figure.update(playground.run(config))
+    assert figure.ax_loss.get_legend().get_texts()[1].get_text() == "test"

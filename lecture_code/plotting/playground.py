@@ -142,8 +142,10 @@ class PlaygroundFigure(Blitter):
         epochs = np.arange(hist.epochs)
         self.train_line.set_data(epochs, hist.train_loss)
         self.test_line.set_data(epochs, hist.val_loss)
-        self.score.set_text(f"test loss {hist.val_loss[-1]:.3f}" if cfg.regression else
-                            f"test accuracy {hist.val_acc[-1]:.2f}, "
+        held = "test" if getattr(result, "X_val", None) is None else "validation"   # what val_loss measured
+        self.ax_loss.get_legend().get_texts()[1].set_text(held)
+        self.score.set_text(f"{held} loss {hist.val_loss[-1]:.3f}" if cfg.regression else
+                            f"{held} accuracy {hist.val_acc[-1]:.2f}, "
                             f"train {result.accuracy(test=False):.2f}")
         return self
 
