@@ -118,6 +118,13 @@ def test_the_package_function_bare_partial_or_wrapped_is_refused(answer):
     assert "yourself" in hint and "digits.confusion_matrix" in hint
 
 
+def test_a_wrapper_that_never_gets_to_call_the_package_function_is_still_refused():
+    def wrapped(function):
+        return lambda *args: function(*args, "an argument too many")
+    passed, hint, _ = attempt("ex-selftest-confusion", wrapped(digits.confusion_matrix))
+    assert not passed and "yourself" in hint
+
+
 def test_a_refusal_is_found_through_a_helper_of_the_students():
     def helper(t, p):
         return digits.confusion_matrix(t, p)

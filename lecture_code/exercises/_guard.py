@@ -57,16 +57,34 @@ def _student_called(frame, check_code=None) -> bool:
     return False
 
 
+def _held(value, depth: int = 0):
+    """``value`` unwrapped (partials, bound methods) and the callables its closure holds, 3 deep."""
+    while isinstance(value, functools.partial):
+        value = value.func
+    yield value
+    if depth < 3:
+        for cell in getattr(getattr(value, "__func__", value), "__closure__", None) or ():
+            try:
+                held = cell.cell_contents
+            except ValueError:                  # an empty cell
+                continue
+            if callable(held):
+                yield from _held(held, depth + 1)
+
+
 def passed_directly(answer, functions) -> list[str]:
-    """Names of the watched ``functions`` handed in as an answer, bare or in a partial or bound method."""
+    """Names of the watched ``functions`` handed in as an answer: bare, in a partial or bound
+    method, or held in a wrapper's closure (a wrapper whose arguments do not fit the package
+    function fails before any call could be watched)."""
     codes = {_code(f): name_of(f) for f in functions if _code(f) is not None}
     found = []
     for value in answer:
-        while isinstance(value, functools.partial):
-            value = value.func
-        code = _code(value) if callable(value) else None
-        if code in codes:
-            found.append(codes[code])
+        if not callable(value):
+            continue
+        for held in _held(value):
+            code = _code(held) if callable(held) else None
+            if code in codes and codes[code] not in found:
+                found.append(codes[code])
     return found
 
 

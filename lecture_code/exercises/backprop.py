@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backprop, layers, network
-from . import _guard, exercise
+from . import exercise
 from ._answers import Unusable, array, call, close, fresh, number
 
 #: ex-backprop-w6: the names of the three chain-rule factors of dE/dw6, in the chapter's order.
@@ -153,33 +153,10 @@ _REPLACED = (network.MLP.loss_and_grads, network.MLP.backward, layers.Dense.back
              layers.Dense.backward_from_z, backprop.counted_backprop)
 
 
-def _wrapped(function, depth: int = 0) -> list[str]:
-    """Names of replaced package functions that ``function`` holds in its closure (a thin wrapper).
-
-    A wrapper whose arguments do not fit the package function fails before the
-    call, so the guard that watches calls never sees it; its closure still tells.
-    """
-    codes = {_guard._code(f): _guard.name_of(f) for f in _REPLACED}
-    found = []
-    for cell in getattr(function, "__closure__", None) or ():
-        try:
-            value = cell.cell_contents
-        except ValueError:                                       # an empty cell
-            continue
-        value = getattr(value, "func", value)                    # functools.partial
-        if callable(value) and _guard._code(value) in codes:
-            found.append(codes[_guard._code(value)])
-        elif callable(value) and depth < 3:
-            found += _wrapped(value, depth + 1)
-    return found
-
-
 @exercise("ex-backprop-two-layer", points=4, writes=_REPLACED)
 def two_layer_backward(gradients):
     """A function (W1, b1, W2, b2, X, Y) -> [dW1, db1, dW2, db2] of the mean binary cross-entropy
     of X -> ReLU -> sigmoid, as MLP.loss_and_grads computes them."""
-    if _wrapped(gradients):
-        return _guard.refusal(_wrapped(gradients))
     for case in _network_cases(fresh()):
         want = _reference(*case)
         with np.errstate(all="ignore"):
