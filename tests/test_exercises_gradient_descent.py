@@ -1,56 +1,117 @@
-import pytest
+"""Chapter 5's exercise checks: the right answer passes, typical mistakes get a hint."""
+from __future__ import annotations
 
-from lecture_code.exercises import REGISTRY, check, load_all
+import numpy as np
 
-load_all()
+from support import exercise_tests
 
-
-def hint(exercise_id, *answer):
-    return REGISTRY[exercise_id].checker(*answer)
-
-
-def test_every_check_of_the_chapter_is_registered_with_points():
-    ids = {i for i in REGISTRY if i.startswith("ex-gradient-descent-")}
-    assert ids == {"ex-gradient-descent-one-step", "ex-gradient-descent-largest-lr",
-                   "ex-gradient-descent-adam-step", "ex-gradient-descent-momentum-lr",
-                   "ex-gradient-descent-updates-per-epoch"}
-    assert all(REGISTRY[i].points > 0 for i in ids)
+from lecture_code import optimizers
+from lecture_code.exercises import attempt, check, gradient_descent as ex
 
 
-def test_one_step():
-    assert hint("ex-gradient-descent-one-step", 2.4) is None
-    assert "uphill" in hint("ex-gradient-descent-one-step", 3.6)
-    assert "2w" in hint("ex-gradient-descent-one-step", 2.7)
-    assert hint("ex-gradient-descent-one-step", 0.0) is not None
+def adam_step(opt, grads):
+    opt.t += 1
+    for p, g, m, v in zip(opt.params, grads, opt.m, opt.v):
+        m *= opt.b1
+        m += (1 - opt.b1) * g
+        v *= opt.b2
+        v += (1 - opt.b2) * g * g
+        m_hat, v_hat = m / (1 - opt.b1 ** opt.t), v / (1 - opt.b2 ** opt.t)
+        p -= opt.lr * m_hat / (np.sqrt(v_hat) + opt.eps)
 
 
-@pytest.mark.parametrize("right", [0.4, 0.399, 0.401])
-def test_largest_lr_accepts_the_boundary(right):
-    assert hint("ex-gradient-descent-largest-lr", right) is None
+def adam_variant(*, correct=True, eps_inside=False, keep_state=True, fixed_t=False, numerator="m",
+                 in_place=True, count=True):
+    """adam_step with one typical mistake."""
+    def step(opt, grads):
+        if count:
+            opt.t += 1
+        t = 1 if fixed_t else max(opt.t, 1)
+        for i, (p, g) in enumerate(zip(opt.params, grads)):
+            m = opt.b1 * (opt.m[i] if keep_state else 0) + (1 - opt.b1) * g
+            v = opt.b2 * (opt.v[i] if keep_state else 0) + (1 - opt.b2) * g * g
+            opt.m[i], opt.v[i] = m, v
+            m_hat, v_hat = (m / (1 - opt.b1 ** t), v / (1 - opt.b2 ** t)) if correct else (m, v)
+            top = m_hat if numerator == "m" else g
+            new = p - opt.lr * top / (np.sqrt(v_hat + opt.eps) if eps_inside else np.sqrt(v_hat) + opt.eps)
+            if in_place:
+                p[...] = new
+            else:
+                opt.params[i] = new          # a new array: the caller's stays as it was
+    return step
 
 
-@pytest.mark.parametrize("wrong, words", [(0.8, "2a = 5"), (0.2, "2a = 5"), (0.5, "too large"),
-                                          (0.3, "too small"), (-1, "positive")])
-def test_largest_lr_hints(wrong, words):
-    assert words in hint("ex-gradient-descent-largest-lr", wrong)
+def sign_flip_ratio():
+    w = np.zeros(1)
+    opt = optimizers.Adam([w], lr=0.1)
+    opt.step([np.array([1.0])])
+    first = w.copy()
+    opt.step([np.array([-1.0])])
+    return float(abs(w[0] - first[0]) / abs(first[0]))
 
 
-def test_adam_step():
-    assert hint("ex-gradient-descent-adam-step", [0.9, -1.9]) is None
-    assert "plain gradient step" in hint("ex-gradient-descent-adam-step", [0.9997, 2.0])
-    assert "eta * g / |g|" in hint("ex-gradient-descent-adam-step", [0.9, -2.1])
+RIGHT = {
+    "ex-gradient-descent-one-step": (3 - 0.1 * 2 * 3,),
+    "ex-gradient-descent-largest-lr": (float(2 / np.linalg.eigvalsh(ex.TILTED_HESSIAN).max()),),
+    "ex-gradient-descent-adam-step": (sign_flip_ratio(),),
+    "ex-gradient-descent-momentum-lr": (ex.TORCH_LR / (1 - ex.TORCH_MOMENTUM),),
+    "ex-gradient-descent-updates-per-epoch": (int(np.ceil(ex.EPOCH_EXAMPLES / ex.EPOCH_BATCH)),),
+    "ex-gradient-descent-adam": (adam_step,),
+}
+
+WRONG = [
+    ("ex-gradient-descent-one-step", (3.6,), "uphill"),
+    ("ex-gradient-descent-one-step", (2.7,), "2w"),
+    ("ex-gradient-descent-one-step", (0.0,), "compute f'(3)"),
+    ("ex-gradient-descent-largest-lr", (0.4,), "cross term"),
+    ("ex-gradient-descent-largest-lr", (0.2,), "cross term"),
+    ("ex-gradient-descent-largest-lr", (float(2 / np.linalg.eigvalsh(ex.TILTED_HESSIAN).min()),), "largest curvature"),
+    ("ex-gradient-descent-largest-lr", (float(1 / np.linalg.eigvalsh(ex.TILTED_HESSIAN).max()),), "down to -1"),
+    ("ex-gradient-descent-largest-lr", (0.5,), "too large"),
+    ("ex-gradient-descent-largest-lr", (0.1,), "too small"),
+    ("ex-gradient-descent-largest-lr", (-1,), "positive"),
+    ("ex-gradient-descent-adam-step", (1.0,), "RMSProp"),
+    ("ex-gradient-descent-adam-step", (-sign_flip_ratio(),), "positive ratio"),
+    ("ex-gradient-descent-adam-step", (0.0707,), "1 - beta^t"),
+    ("ex-gradient-descent-adam-step", (0.5,), "write out m, v"),
+    ("ex-gradient-descent-momentum-lr", (ex.TORCH_LR * (1 - ex.TORCH_MOMENTUM),), "wrong way"),
+    ("ex-gradient-descent-momentum-lr", (ex.TORCH_LR,), "constant factor"),
+    ("ex-gradient-descent-momentum-lr", (0.3,), "write v_t"),
+    ("ex-gradient-descent-updates-per-epoch", (ex.EPOCH_EXAMPLES // ex.EPOCH_BATCH,), "left over"),
+    ("ex-gradient-descent-updates-per-epoch", (ex.EPOCH_EXAMPLES,), "one update per minibatch"),
+    ("ex-gradient-descent-updates-per-epoch", ("many",), "should be a number"),
+    ("ex-gradient-descent-adam", (adam_variant(correct=False),), "bias correction"),
+    ("ex-gradient-descent-adam", (adam_variant(fixed_t=True),), "t counts the steps"),
+    ("ex-gradient-descent-adam", (adam_variant(keep_state=False),), "carry over"),
+    ("ex-gradient-descent-adam", (adam_variant(eps_inside=True),), "after the square root"),
+    ("ex-gradient-descent-adam", (adam_variant(numerator="g"),), "numerator"),
+    ("ex-gradient-descent-adam", (adam_variant(in_place=False),), "in place"),
+    ("ex-gradient-descent-adam", (adam_variant(count=False),), "opt.t"),
+    ("ex-gradient-descent-adam", (lambda opt, grads: None,), "in place"),
+    ("ex-gradient-descent-adam", (lambda opt, grads: [p.__isub__(0.1 * g) for p, g in zip(opt.params, grads)],),
+     "differ from Adam's"),
+]
+
+globals().update(exercise_tests("ex-gradient-descent-", RIGHT, WRONG))
 
 
-def test_momentum_lr():
-    assert hint("ex-gradient-descent-momentum-lr", 0.05) is None
-    assert "v = (1 - alpha) b" in hint("ex-gradient-descent-momentum-lr", 5.0)
-    assert hint("ex-gradient-descent-momentum-lr", 0.5) is not None
+def test_largest_lr_accepts_two_decimals_either_side():
+    for value in (0.32, 0.321, 0.3207):
+        assert attempt("ex-gradient-descent-largest-lr", value)[0], value
+    assert not attempt("ex-gradient-descent-largest-lr", 0.33)[0]
 
 
-def test_updates_per_epoch():
-    assert hint("ex-gradient-descent-updates-per-epoch", 32) is None
-    assert "8 examples" in hint("ex-gradient-descent-updates-per-epoch", 31)
-    assert hint("ex-gradient-descent-updates-per-epoch", 1000) is not None
+def test_adam_refuses_the_package_step_called_inside():
+    def calls_the_package(opt, grads):
+        optimizers.Optimizer.step(opt, grads)
+    passed, hint, _ = attempt("ex-gradient-descent-adam", calls_the_package)
+    assert not passed and "yourself" in hint
+
+
+def test_adam_cases_have_a_zero_first_gradient_and_a_zigzag():
+    (params, grads, *_), (_, zigzag, *_) = ex._adam_cases(np.random.default_rng(0))
+    assert not grads[0][0].any() and len(grads) >= 4
+    assert all(zigzag[t][0][0] == -zigzag[t + 1][0][0] for t in range(len(zigzag) - 1))
 
 
 def test_check_prints_pass_and_not_yet(capsys):
@@ -59,3 +120,12 @@ def test_check_prints_pass_and_not_yet(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "PASS ex-gradient-descent-one-step (1/1 points)"
     assert out[1].startswith("NOT YET ex-gradient-descent-updates-per-epoch (0/1 points):")
+
+
+def test_adam_refuses_the_package_update_called_directly():
+    def calls_update(opt, grads):
+        opt.t += 1
+        for i, (p, g) in enumerate(zip(opt.params, grads)):
+            opt._update(i, p, g)
+    passed, hint, _ = attempt("ex-gradient-descent-adam", calls_update)
+    assert not passed and "yourself" in hint and "_update" in hint
