@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import html
 import io
+import os
+import sys
 import threading
 import time
 import weakref
@@ -211,7 +213,7 @@ class Panel:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": f"<Panel: {', '.join(self.controls)}>",
-                  "text/html": self.static_html()}
+                  "text/html": self.static_html() if static_wanted() else _LIVE_ONLY}
         try:
             import ipywidgets  # noqa: F401  (optional: without it, only the static version shows)
         except ImportError:
@@ -220,6 +222,24 @@ class Panel:
         if widget_bundle:
             bundle.update({k: v for k, v in widget_bundle.items() if k != "text/plain"})
         return bundle
+
+
+_LIVE_ONLY = ("<p>This panel is live: run its cell in a notebook with ipywidgets to move its "
+              "controls (the book's website shows it over precomputed frames).</p>")
+
+
+def static_wanted() -> bool:
+    """Whether a displayed panel also computes its kernel-free frames (:mod:`lecture_code.frames`).
+
+    The website's build and a notebook saved for other viewers need them; a
+    reader in Google Colab sees the live widget only, and would wait for a
+    grid of trainings nobody looks at. ``LECTURE_CODE_STATIC=1`` or ``0``
+    decides; otherwise every kernel but Colab's computes them.
+    """
+    setting = os.environ.get("LECTURE_CODE_STATIC", "")
+    if setting in ("0", "1"):
+        return setting == "1"
+    return "google.colab" not in sys.modules
 
 
 def widget_view(widget) -> dict:

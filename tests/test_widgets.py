@@ -382,3 +382,25 @@ def test_a_boundary_figure_holding_its_limits_keeps_the_widest_loss_axis():
     figure.update(predict, X, y, history=tall)
     figure.update(predict, X, y, history=short)
     assert figure.ax_loss.get_ylim()[1] >= 4.0 and figure.ax_loss.get_xlim()[1] >= 3
+
+
+def test_a_panel_in_colab_shows_the_live_widget_without_computing_the_sites_frames(monkeypatch):
+    import sys
+    import types
+    from lecture_code import widgets
+    from matplotlib.figure import Figure
+    calls = []
+    panel = widgets.Panel(lambda x: calls.append(x) or Figure(figsize=(1, 1)),
+                          {"x": widgets.Slider("x", 0.0, 1.0, 0.5)}, alt="a test panel")
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.delenv("LECTURE_CODE_STATIC", raising=False)
+    assert not widgets.static_wanted()
+    bundle = panel._repr_mimebundle_()
+    assert "live" in bundle["text/html"] and len(calls) <= 1    # the live view's first figure only
+    monkeypatch.setenv("LECTURE_CODE_STATIC", "1")
+    assert widgets.static_wanted()
+    monkeypatch.setenv("LECTURE_CODE_STATIC", "0")
+    monkeypatch.delitem(sys.modules, "google.colab")
+    assert not widgets.static_wanted()
+    monkeypatch.delenv("LECTURE_CODE_STATIC")
+    assert widgets.static_wanted()
