@@ -154,7 +154,7 @@ def one_torch_thread():
 
     The networks of the book are small: on a busy machine, torch's threads
     spend far longer waiting for each other than they save, and a live panel
-    renders 10 to 20 times slower (see :mod:`lecture_code.bench`).
+    renders 10 to 20 times slower (see :mod:`lecture_code.fast.bench`).
     """
     import torch
     before = torch.get_num_threads()
@@ -296,8 +296,9 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
     rounding) and torch (for Adam, its one-kernel ``fused=True`` update) each
     run on one thread while it renders. Returns a :class:`lecture_code.widgets.Panel`.
     """
-    from . import playground, plotting, training, widgets
-    from . import compiled_training
+    from . import playground, plotting, training
+    from .panels import widgets
+    from .fast import compiled_training
     compiled_training.warm_up()         # compile now, not on the first move
     figure = plotting.LossComparisonFigure()
 

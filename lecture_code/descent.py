@@ -185,7 +185,8 @@ def path_panel(steps: int = 100):
 
     Each setting runs ``steps`` steps of :func:`run`, drawn by :class:`lecture_code.plotting.PathFigure`.
     """
-    from . import plotting, widgets
+    from . import plotting
+    from .panels import widgets
     steps = _checks.count(steps, "steps")
     figure = plotting.PathFigure()
 

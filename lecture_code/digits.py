@@ -219,9 +219,9 @@ def panel(data: Split, *, seed: int = 0, **options):
     validation set's confusion matrix. The static site holds a grid of all three.
     Returns a :class:`lecture_code.widgets.Panel`.
     """
-    from . import widgets
+    from .panels import widgets
     from .plotting.digits import DigitsFigure
-    from . import compiled_training
+    from .fast import compiled_training
     compiled_training.warm_up()         # compile now, not on the first move
     figure = DigitsFigure()
 

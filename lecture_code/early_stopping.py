@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _checks, widgets
+from . import _checks
+from .panels import widgets
 
 __all__ = ["early_stopping_epoch", "patience_panel"]
 

@@ -179,10 +179,10 @@ def _panel(controls: dict, data: tuple, rng: np.random.Generator, alt: str, opti
     arguments (same initial weights every time) and draws boundary and weight histogram."""
     from .playground import one_blas_thread
     from .plotting import WeightsFigure
-    from .widgets import Panel
+    from .panels.widgets import Panel
     X_train, y_train, X_test, y_test = data
     seed = int(_checks.generator(rng).integers(2 ** 32))
-    from . import compiled_training
+    from .fast import compiled_training
     compiled_training.warm_up()         # compile now, not on the first move
     figure = WeightsFigure(X_train, y_train, X_test, y_test)
     Y_train = _checks.as_matrix(y_train, "y_train", columns=1)
@@ -207,7 +207,7 @@ def penalty_panel(X_train, y_train, X_test, y_test, *, rng: np.random.Generator,
     """Live control: lambda (log slider, 1e-5 to 1) and the penalty (none / l1 / l2); every
     change retrains :func:`train_classifier` (``options`` go to it) and redraws the
     boundary and the histogram of all weights."""
-    from .widgets import Choice, Slider
+    from .panels.widgets import Choice, Slider
     return _panel({"lam": Slider("λ", 1e-5, 1.0, 1e-2, log=True),
                    "penalty": Choice("penalty R(W)", regularization.PENALTIES, "l2")},
                   (X_train, y_train, X_test, y_test), rng,
@@ -219,7 +219,7 @@ def penalty_panel(X_train, y_train, X_test, y_test, *, rng: np.random.Generator,
 def dropout_panel(X_train, y_train, X_test, y_test, *, rng: np.random.Generator, **options):
     """Live control: the dropout rate p from 0 to 0.9; every change retrains
     :func:`train_classifier` with ``dropout=p`` and redraws boundary and weights."""
-    from .widgets import Slider
+    from .panels.widgets import Slider
     return _panel({"dropout": Slider("dropout rate p", 0.0, 0.9, 0.5, step=0.05)},
                   (X_train, y_train, X_test, y_test), rng,
                   "Decision boundary of an MLP trained with inverted dropout at rate p (left) "

@@ -22,7 +22,8 @@ from typing import Sequence
 
 import numpy as np
 
-from . import _checks, training, widgets
+from . import _checks, training
+from .panels import widgets
 from .network import MLP
 
 __all__ = ["compose_affine", "linear_equivalent", "train_classifier", "layer_gradient_norms",

@@ -215,7 +215,7 @@ def one_blas_thread():
 
     The playground's products are small: when the machine is busy, the BLAS
     threads spend far longer waiting for each other than they save (see
-    :mod:`lecture_code.bench`). Without threadpoolctl the block runs as it is.
+    :mod:`lecture_code.fast.bench`). Without threadpoolctl the block runs as it is.
     """
     controller = _blas_controller()
     if controller is None:
@@ -313,7 +313,7 @@ def controls(config: Config = Config()) -> dict:
     ``{knob: Slider, Choice or Button}`` (see :mod:`lecture_code.widgets`); the
     ``restart`` knob is a button that counts clicks ("retrain with new weights").
     """
-    from .widgets import Button, Choice, Slider
+    from .panels.widgets import Button, Choice, Slider
     c = config
     return {
         "dataset": Choice("data", DATASETS, c.dataset),
@@ -352,9 +352,9 @@ def panel(config: Config = Config()):
     -------
     lecture_code.widgets.Panel
     """
-    from . import compiled_training
+    from .fast import compiled_training
     from .plotting import PlaygroundFigure
-    from .widgets import Panel
+    from .panels.widgets import Panel
     compiled_training.warm_up()         # compile now, not on the first slider move
     figure = PlaygroundFigure()
 

@@ -18,7 +18,7 @@ from . import _checks, activations, network
 
 __all__ = ["hidden", "forward", "kinks", "from_mlp", "to_mlp", "interpolating_net", "omega_beta",
            "column_forward", "count_parameters", "linear_pieces", "sawtooth", "sawtooth_deep",
-           "sawtooth_shallow", "live_panel"]
+           "sawtooth_shallow"]
 
 
 def _theta_phi(theta, phi=None):
@@ -218,37 +218,3 @@ def sawtooth_shallow(k: int) -> tuple[np.ndarray, np.ndarray]:
     :func:`interpolating_net` through the 2^k + 1 corners of the sawtooth."""
     knots = np.linspace(0.0, 1.0, 2 ** _checks.count(k, "k") + 1)
     return interpolating_net(knots, sawtooth(knots, k))
-
-
-def live_panel(X, y, *, theta=None, phi=None, limit: float = 2.0):
-    """Chapter 3's live control: sliders theta_10 ... theta_31, phi_0 ... phi_3 over a
-    :class:`~lecture_code.plotting.ShallowFigure` of the three hidden units and the output.
-
-    Parameters
-    ----------
-    X, y : (n, 1) and (n,), data drawn under the output with its MSE.
-    theta, phi : (3, 2) and (4,), starting values in [-limit, limit], every slider's range.
-    """
-    from .frames import shallow_panel_html
-    from .plotting import ShallowFigure
-    from .widgets import Panel, Slider
-    theta, phi = _theta_phi([[0.0, -1.0], [0.5, 1.0], [-1.0, 2.0]] if theta is None else theta,
-                            [-1.0, 1.5, 2.0, -1.0] if phi is None else phi)
-    if theta.shape[0] != 3:
-        raise ValueError(f"theta must have shape (3, 2) for the panel, got {theta.shape}")
-    limit = _checks.positive(limit, "limit")
-    figure = ShallowFigure(X, y, x_range=(-1.0, 1.0))
-    names = [f"theta{d}{j}" for d in (1, 2, 3) for j in (0, 1)] + [f"phi{d}" for d in range(4)]
-    labels = [f"θ{d}{j}" for d in (1, 2, 3) for j in (0, 1)] + [f"φ{d}" for d in range(4)]
-    controls = {name: Slider(label, -limit, limit, float(v), step=0.1)
-                for name, label, v in zip(names, labels, [*theta.ravel(), *phi])}
-
-    def update(**v):
-        t = np.array([v[name] for name in names[:6]]).reshape(3, 2)
-        return figure.update(t, np.array([v[name] for name in names[6:]])).to_png()
-
-    # The site computes this panel in the browser (lecture_code.frames.shallow_panel_html).
-    panel = Panel(update, controls, static=lambda: shallow_panel_html(panel, X, y),
-                  alt="Three ReLU hidden units of a shallow network (left) and "
-                  "their weighted sum, its piecewise-linear output, over noisy data (right).")
-    return panel

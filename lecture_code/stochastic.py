@@ -126,7 +126,8 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
     the number of updates (64 / B per epoch), with full-batch descent in grey
     on both: small batches make many cheap, noisy steps.
     """
-    from . import datasets, training, widgets
+    from . import datasets, training
+    from .panels import widgets
     from .plotting import BatchSizeFigure
     X, y = datasets.moons(64, rng=np.random.default_rng(seed), noise=0.2)
 
@@ -137,7 +138,7 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
                                  raise_on_divergence=True, fused=True)
         return np.asarray(history.train_loss)
 
-    from . import compiled_training
+    from .fast import compiled_training
     compiled_training.warm_up()         # compile now, not on the first move
     figure = BatchSizeFigure(losses_for(len(X)), len(X))
 

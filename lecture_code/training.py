@@ -201,7 +201,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         opt = _optimizers.make(optimizer, [model.flat_params], lr, **optimizer_options)
         grads = [model.flat_grads]
     if fused:
-        from . import compiled_training
+        from .fast import compiled_training
         if compiled_training.available() and compiled_training.supports(
                 model, loss_fn, opt, on_epoch=on_epoch, accuracy=classify) is None:
             run = compiled_training.train(
@@ -210,7 +210,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
                 Y_val=Y_val if has_val else None, patience=patience, accuracy=classify)
             best_params = run.pop("best_params")
             return _finish(History(**run), model, raise_on_divergence, best_params)
-        from .fused_training import FusedStep
+        from .fast.fused_training import FusedStep
         fused = FusedStep(model, loss_fn, penalty, lam, opt)
     hist, best, best_params, waited = History(), np.inf, None, 0
 

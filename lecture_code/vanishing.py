@@ -106,7 +106,8 @@ def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
     """
     from matplotlib.figure import Figure
 
-    from . import plotting, widgets
+    from . import plotting
+    from .panels import widgets
     figure = Figure(figsize=(6.4, 3.0))
     ax = figure.add_subplot()
     figure.subplots_adjust(left=0.13, right=0.98, bottom=0.17, top=0.88)

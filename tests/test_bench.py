@@ -17,8 +17,8 @@ KEYS = {"train_ms_median", "render_ms_median", "callback_ms_median", "redraw_ms_
 
 @pytest.fixture(scope="module")
 def report():
-    """``python -m lecture_code.bench --json`` with one repeat and 10 epochs (a few seconds)."""
-    out = subprocess.run([sys.executable, "-m", "lecture_code.bench", "--json", "--repeats", "1",
+    """``python -m lecture_code.fast.bench --json`` with one repeat and 10 epochs (a few seconds)."""
+    out = subprocess.run([sys.executable, "-m", "lecture_code.fast.bench", "--json", "--repeats", "1",
                           "--scaling-repeats", "1", "--epochs", "10"],
                          capture_output=True, text=True, check=True, timeout=600)
     lines = out.stdout.strip().splitlines()

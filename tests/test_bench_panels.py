@@ -10,8 +10,8 @@ import pytest
 
 @pytest.fixture(scope="module")
 def panels_report():
-    """``python -m lecture_code.bench --panels`` on chapters 1 and 4, one repeat."""
-    out = subprocess.run([sys.executable, "-m", "lecture_code.bench", "--panels", "--json",
+    """``python -m lecture_code.fast.bench --panels`` on chapters 1 and 4, one repeat."""
+    out = subprocess.run([sys.executable, "-m", "lecture_code.fast.bench", "--panels", "--json",
                           "--repeats", "1", "--chapters", "01", "04"],
                          capture_output=True, text=True, check=True, timeout=600)
     assert "default ms" in out.stdout and "fast / reference" in out.stdout

@@ -162,3 +162,11 @@ def test_a_check_that_meets_an_unexpected_answer_gives_a_hint_not_a_traceback():
 def test_names_of_watched_functions_are_short():
     assert _guard.name_of(digits.confusion_matrix) == "digits.confusion_matrix"
     assert importlib.import_module("lecture_code.exercises._guard") is _guard
+
+
+def test_the_refusal_survives_an_answer_that_then_fails_to_read():
+    def answer(t, p):
+        digits.confusion_matrix(t, p)
+        return None                     # unreadable as a matrix: Unusable in the check
+    passed, hint, _ = attempt("ex-selftest-confusion", answer)
+    assert not passed and "yourself" in hint

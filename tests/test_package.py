@@ -24,7 +24,7 @@ def fresh(code: str) -> dict:
 def test_import_is_light():
     # The package loads its modules on first use, so importing it loads no
     # third-party code at all (not even numpy); that is what keeps it well under
-    # the 0.3 s budget, whose measured value `python -m lecture_code.bench` reports.
+    # the 0.3 s budget, whose measured value `python -m lecture_code.fast.bench` reports.
     result = fresh(
         "import json, sys\n"
         "before = set(sys.modules)\n"

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecture_code import datasets, network, shallow
+from lecture_code import datasets, network, shallow, widgets
 
 
 def random_theta_phi(rng, units=4):
@@ -188,7 +188,7 @@ def test_deep_and_shallow_sawtooth_nets_equal_the_composition(k):
 
 def test_live_panel_renders_every_slider_extreme():
     X, y = datasets.regression_1d(20, rng=np.random.default_rng(0))
-    panel = shallow.live_panel(X, y)
+    panel = widgets.shallow_panel(X, y)
     assert len(panel.controls) == 10 and "data-lc-shallow" in panel.static_html()   # in the browser
     png, message = panel.render()
     assert message is None and png.startswith(b"\x89PNG")
@@ -203,7 +203,7 @@ def test_live_panel_renders_every_slider_extreme():
 def test_live_panel_checks_its_starting_values():
     X, y = datasets.regression_1d(5, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="theta"):
-        shallow.live_panel(X, y, theta=np.ones((2, 2)), phi=np.ones(3))
+        widgets.shallow_panel(X, y, theta=np.ones((2, 2)), phi=np.ones(3))
 
 
 def test_importing_shallow_imports_neither_matplotlib_nor_ipywidgets():

@@ -98,7 +98,7 @@ def test_the_live_panel_of_chapter_3_displays_from_fitted_weights():
     from lecture_code import datasets, shallow
     X, y = datasets.regression_1d(30, rng=np.random.default_rng(0), noise=0.1)
     theta, phi = np.array([[0.13, -0.97], [0.51, 1.23], [-0.77, 0.31]]), np.array([0.07, 1.1, -0.6, 0.9])
-    panel = shallow.live_panel(X, y, theta=theta, phi=phi)
+    panel = widgets.shallow_panel(X, y, theta=theta, phi=phi)
     assert 'id="lc-shallow-theta10" class="lc-range" min="-2" max="2" step="0.1" value="0.13"' \
         in panel.static_html()                          # the browser computes this one
     page = frames.static_html(panel)                    # and its frames need no default on the grid

@@ -11,8 +11,8 @@ the student's answer is right, or a hint saying what to look at when it is not.
 An exercise that asks the student to write a function the package has
 declares it, ``@exercise("ex-...", points=3, writes=(digits.confusion_matrix,))``:
 an answer that hands back that function, wraps it or calls it is refused with
-a hint saying so (:mod:`._guard`). Checks of such functions call them on
-fresh random inputs and edge cases (:mod:`._answers`), never on one fixed
+a hint saying so (``exercises._guard``). Checks of such functions call them on
+fresh random inputs and edge cases (``exercises._answers``), never on one fixed
 example a student could copy.
 
 An exercise with independent parts declares them with their points,
@@ -127,15 +127,15 @@ def attempt(exercise_id: str, *answer) -> tuple[bool, str | None, int]:
     if handed_in:
         returned = _guard.refusal(handed_in)
     else:
-        try:
-            with _guard.watching(ex.writes, ex.checker) as called:
+        with _guard.watching(ex.writes, ex.checker) as called:
+            try:
                 returned = ex.checker(*answer)
-        except Unusable as error:
-            returned, called = str(error), []
-        except Exception as error:   # a wrong answer must give a hint, not a traceback
-            returned, called = (f"the answer could not be checked ({type(error).__name__}: {error}); "
-                                "look at what the exercise asks for"), []
-        if called:
+            except Unusable as error:
+                returned = str(error)
+            except Exception as error:   # a wrong answer must give a hint, not a traceback
+                returned = (f"the answer could not be checked ({type(error).__name__}: {error}); "
+                            "look at what the exercise asks for")
+        if called:                       # the package's function was used, whatever came of it
             returned = _guard.refusal(called)
     if ex.parts and isinstance(returned, str):
         returned = dict.fromkeys(ex.parts, returned)

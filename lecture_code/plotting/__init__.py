@@ -30,7 +30,7 @@ from .playground import PlaygroundFigure
 from .digits import digit_images, confusion_plot, weight_images, DigitsFigure
 
 
-from .._inline import sharp_inline_figures
+from ..panels._inline import sharp_inline_figures
 
 sharp_inline_figures()      # pyplot may have been imported after lecture_code
 

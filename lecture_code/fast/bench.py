@@ -1,7 +1,7 @@
-"""How fast is the playground? ``python -m lecture_code.bench [--json] [--repeats N]``.
+"""How fast is the playground? ``python -m lecture_code.fast.bench [--json] [--repeats N]``.
 
 ``--panels`` times every live panel of the book instead, at its default and
-at its most expensive corner (see :mod:`lecture_code.bench_panels`).
+at its most expensive corner (see :mod:`lecture_code.fast.bench_panels`).
 
 Times the playground's default configuration (:class:`lecture_code.playground.Config`)
 on this machine and prints a table of medians over ``repeats`` runs:
@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 
-from . import _checks, playground
+from .. import _checks, playground
 
 __all__ = ["measure", "scaling", "main", "POINTS", "UNITS"]
 
@@ -57,8 +57,8 @@ def measure(config: playground.Config = playground.Config(), repeats: int = 15) 
     :func:`lecture_code.playground.one_blas_thread`): with more threads than
     free cores, each step waits on the others and takes many times longer.
     """
-    from .bridge import one_torch_thread, to_torch, train_torch
-    from .plotting import PlaygroundFigure
+    from ..bridge import one_torch_thread, to_torch, train_torch
+    from ..plotting import PlaygroundFigure
     repeats = _checks.count(repeats, "repeats")
     result = playground.run(config)
     def initial():      # the network run() starts from: same seed, same weights
@@ -146,13 +146,13 @@ def _tables(report: dict) -> str:
 
 def main(argv=None) -> dict:
     """Run both tables, print them (or one JSON line with ``--json``) and return the report."""
-    parser = argparse.ArgumentParser(prog="python -m lecture_code.bench", description=__doc__
+    parser = argparse.ArgumentParser(prog="python -m lecture_code.fast.bench", description=__doc__
                                      .split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     parser.add_argument("--repeats", type=int, default=15, help="repeats of each measurement")
     parser.add_argument("--scaling-repeats", type=int, default=3)
     parser.add_argument("--panels", action="store_true",
-                        help="time every live panel of the book instead (lecture_code.bench_panels)")
+                        help="time every live panel of the book instead (lecture_code.fast.bench_panels)")
     parser.add_argument("--chapters", nargs="*", default=(),
                         help="with --panels: only chapters whose file name starts so (e.g. 08)")
     parser.add_argument("--epochs", type=int, default=playground.Config().epochs,

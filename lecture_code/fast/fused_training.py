@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import optimizers as _optimizers, regularization
-from .network import MLP
+from .. import optimizers as _optimizers, regularization
+from ..network import MLP
 
 __all__ = ["FusedStep"]
 

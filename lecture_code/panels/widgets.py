@@ -31,10 +31,11 @@ import weakref
 from typing import Any, Callable
 
 
-from . import _checks, frames as _frames
+from .. import _checks
+from . import frames as _frames
 from .controls import Button, Choice, Slider  # noqa: F401  (the chapters write widgets.Slider)
 
-__all__ = ["Panel", "boundary_panel", "plain_message"]   # Slider, Choice, Button: see controls
+__all__ = ["Panel", "boundary_panel", "shallow_panel", "plain_message"]   # Slider, Choice, Button: see controls
 
 
 
@@ -392,8 +393,8 @@ def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, 
     shows the plain "training diverged" message. The figure (boundary and
     loss curves) is created once and only its data change afterwards.
     """
-    from .plotting import BoundaryFigure
-    from .training import TrainingDiverged
+    from ..plotting import BoundaryFigure
+    from ..training import TrainingDiverged
     figure = BoundaryFigure(classes)
 
     def update(**values):
@@ -407,3 +408,36 @@ def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, 
     panel.figures = (figure,)
     return panel
 
+
+def shallow_panel(X, y, *, theta=None, phi=None, limit: float = 2.0):
+    """Chapter 3's live control: sliders theta_10 ... theta_31, phi_0 ... phi_3 over a
+    :class:`~lecture_code.plotting.ShallowFigure` of the three hidden units and the output.
+
+    Parameters
+    ----------
+    X, y : (n, 1) and (n,), data drawn under the output with its MSE.
+    theta, phi : (3, 2) and (4,), starting values in [-limit, limit], every slider's range.
+    """
+    from .. import _checks as checks, shallow
+    from ..plotting import ShallowFigure
+    from .frames import shallow_panel_html
+    theta, phi = shallow._theta_phi([[0.0, -1.0], [0.5, 1.0], [-1.0, 2.0]] if theta is None else theta,
+                            [-1.0, 1.5, 2.0, -1.0] if phi is None else phi)
+    if theta.shape[0] != 3:
+        raise ValueError(f"theta must have shape (3, 2) for the panel, got {theta.shape}")
+    limit = checks.positive(limit, "limit")
+    figure = ShallowFigure(X, y, x_range=(-1.0, 1.0))
+    names = [f"theta{d}{j}" for d in (1, 2, 3) for j in (0, 1)] + [f"phi{d}" for d in range(4)]
+    labels = [f"θ{d}{j}" for d in (1, 2, 3) for j in (0, 1)] + [f"φ{d}" for d in range(4)]
+    controls = {name: Slider(label, -limit, limit, float(v), step=0.1)
+                for name, label, v in zip(names, labels, [*theta.ravel(), *phi])}
+
+    def update(**v):
+        t = np.array([v[name] for name in names[:6]]).reshape(3, 2)
+        return figure.update(t, np.array([v[name] for name in names[6:]])).to_png()
+
+    # The site computes this panel in the browser (lecture_code.panels.frames.shallow_panel_html).
+    panel = Panel(update, controls, static=lambda: shallow_panel_html(panel, X, y),
+                  alt="Three ReLU hidden units of a shallow network (left) and "
+                  "their weighted sum, its piecewise-linear output, over noisy data (right).")
+    return panel

@@ -1,4 +1,4 @@
-"""How fast is every live panel? ``python -m lecture_code.bench --panels [--json] [--repeats N]``.
+"""How fast is every live panel? ``python -m lecture_code.fast.bench --panels [--json] [--repeats N]``.
 
 Runs the code cells of every chapter in ``book/`` (in this process, in the
 chapter's folder, output discarded) to make exactly the panels the chapters
@@ -30,7 +30,7 @@ Medians are wall-clock, with the CPU time this process spent beside the
 default's and the ratio's (about the wall-clock time on an idle machine);
 the load average before and after is printed, since the machine may be shared.
 
-See chapter 8 (the playground) and :mod:`lecture_code.bench`.
+See chapter 8 (the playground) and :mod:`lecture_code.fast.bench`.
 """
 from __future__ import annotations
 
@@ -46,14 +46,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _checks
+from .. import _checks
 
 __all__ = ["chapter_panels", "corner", "time_panel", "fast_over_reference", "corner_ratios",
            "compile_cost", "run",
            "table"]
 
 _KEPT: list = []
-BOOK = Path(__file__).resolve().parents[1] / "book"
+BOOK = Path(__file__).resolve().parents[2] / "book"
 
 
 def chapter_panels(book=BOOK, only=()) -> list:
@@ -64,7 +64,7 @@ def chapter_panels(book=BOOK, only=()) -> list:
     import matplotlib
     matplotlib.use("Agg")
     import nbformat
-    from .widgets import Panel
+    from ..panels.widgets import Panel
     found, here = [], os.getcwd()
     for path in sorted(Path(book).glob("[0-9][0-9]_*.ipynb")):
         if only and not path.name.startswith(tuple(only)):
@@ -133,7 +133,7 @@ def _estimate(panel, values, default_seconds) -> float | None:
 
 def time_panel(panel, repeats: int = 15) -> dict:
     """Median milliseconds of the default callback and of the widget's answer at the corner."""
-    from .widgets import LONG_SECONDS
+    from ..panels.widgets import LONG_SECONDS
     panel.render()                                          # warm up (backgrounds, caches)
     default, default_cpu = [], []
     for _ in range(repeats):
@@ -179,7 +179,8 @@ def fast_over_reference(repeats: int = 15) -> dict:
     ``fast`` is ``fused=True`` as the panels run it (compiled where numba is
     installed); ``numpy`` is the same with the compiled loop switched off.
     """
-    from . import compiled_training, playground, training
+    from . import compiled_training
+    from .. import playground, training
     config = playground.Config()
     X, _, y, _ = playground.make_data(config)
     compiled = compiled_training.available()
@@ -233,8 +234,8 @@ def corner_ratios(repeats: int = 15) -> list[dict]:
     installed. The fast path should take at most 1.2 times the reference's time
     in every corner (reported, not asserted: the machines are shared).
     """
-    from . import datasets, training
-    from .network import MLP
+    from .. import datasets, training
+    from ..network import MLP
     data = np.random.default_rng(0)
     X, y = datasets.circles(300, rng=data, noise=0.1)
     rows = []

@@ -33,7 +33,7 @@ The first call compiles the code (a few seconds), cached on disk for the
 next session; :func:`warm_up` does it where the wait is expected, when a
 panel is created.
 
-See chapter 8 (the playground) and :mod:`lecture_code.bench`.
+See chapter 8 (the playground) and :mod:`lecture_code.fast.bench`.
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ import warnings
 
 import numpy as np
 
-from . import optimizers as _optimizers
+from .. import optimizers as _optimizers
 
 try:
     import numba
@@ -664,8 +664,8 @@ def train(model, X, Y, loss, opt, *, epochs: int, batch: int, rng, penalty: str,
 
 def _tiny_run() -> None:
     """Train a 2-2-1 network for one epoch: compiles every part of the loop."""
-    from . import losses
-    from .network import MLP
+    from .. import losses
+    from ..network import MLP
     rng = np.random.default_rng(0)
     model = MLP([2, 2, 1], "relu", "sigmoid", rng=rng)
     X, Y = rng.normal(size=(4, 2)), np.array([[0.0], [1.0], [1.0], [0.0]])
