@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import activations, perceptron
 from . import _guard, exercise
-from ._answers import array, call, close, fresh, number
+from ._answers import Unusable, array, call, close, fresh, number
 
 _CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
@@ -134,7 +134,10 @@ def _hint_for_update(w0, w, x, y, lr, got_w0, got_w):
 def update_rule(function):
     """A function (w0, w, x, y, lr) -> (w0_new, w_new), one step of Rosenblatt's rule, as perceptron.update."""
     with _guard.watching(_ALSO_REFUSED) as used:
-        verdict = _judge_update(function)
+        try:
+            verdict = _judge_update(function)
+        except Unusable as error:   # a function that raised: still refused if it used the package
+            verdict = str(error)
     return _guard.refusal(used) if used else verdict
 
 
