@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _checks, activations
 
-__all__ = ["perceptron_output", "Perceptron", "best_line"]
+__all__ = ["perceptron_output", "update", "Perceptron", "best_line"]
 
 
 def perceptron_output(x, w0: float, w, activation: str = "step"):
@@ -32,6 +32,45 @@ def perceptron_output(x, w0: float, w, activation: str = "step"):
     z = float(w0) + x_arr @ w
     out = activations.get(activation).forward(z)
     return float(out) if x_arr.ndim == 1 else out
+
+
+def update(w0: float, w, x, y: float, lr: float = 1.0) -> tuple[float, np.ndarray]:
+    """One step of Rosenblatt's rule on the example ``(x, y)``: the new ``(w0, w)``.
+
+    y_hat = step(w0 + x . w);  w0 <- w0 + lr (y - y_hat);  w <- w + lr (y - y_hat) x.
+    Nothing changes when the prediction is right; the step says 1 at z = 0.
+
+    Parameters
+    ----------
+    w0 : float; w : array of shape ``(d,)``
+        Bias and weights before the step.
+    x : array of shape ``(d,)``; y : 0 or 1
+        One example and its label.
+    lr : float
+        Learning rate eta.
+
+    Returns
+    -------
+    w0 : float; w : array of shape ``(d,)`` (a new array). See chapter 1.
+    """
+    w = _checks.as_array(w, "w", ndim=1)
+    x = _checks.as_array(x, "x", ndim=1)
+    if x.size != w.size:
+        raise ValueError(f"x must have {w.size} entries to match w, got {x.size}")
+    y = float(_checks.as_array(y, "y", ndim=0))
+    if y not in (0.0, 1.0):
+        raise ValueError(f"y must be a class label, 0 or 1, got {y!r}")
+    w0 = float(_checks.as_array(w0, "w0", ndim=0))
+    new_w0, new_w, _ = _update(w0, w, x, y, _checks.positive(lr, "lr"))
+    return new_w0, new_w.copy()
+
+
+def _update(w0: float, w: np.ndarray, x: np.ndarray, y: float, lr: float):
+    """:func:`update` without checks, also returning the error y - y_hat (0 when right)."""
+    error = y - (1.0 if w0 + x @ w >= 0 else 0.0)
+    if not error:
+        return w0, w, 0.0
+    return w0 + lr * error, w + lr * error * x, error
 
 
 @dataclass
@@ -91,11 +130,8 @@ class Perceptron:
             order = rng.permutation(len(y)) if rng is not None else range(len(y))
             wrong = 0
             for i in order:
-                error = y[i] - (1.0 if self.w0 + X[i] @ self.w >= 0 else 0.0)
-                if error:
-                    self.w0 += self.lr * error
-                    self.w += self.lr * error * X[i]
-                    wrong += 1
+                self.w0, self.w, error = _update(self.w0, self.w, X[i], y[i], self.lr)
+                wrong += int(error != 0)
             self.mistakes.append(wrong)
             if wrong == 0:
                 break

@@ -1,59 +1,60 @@
-"""Chapter 3's exercise checks: the right answer passes, typical wrong answers get a hint."""
+"""Chapter 3's exercise checks: the right answer passes, typical mistakes get a hint."""
 from __future__ import annotations
 
 import numpy as np
 
-from lecture_code.exercises import REGISTRY, load_all
-from lecture_code.exercises.networks import PHI, THETA
+from support import exercise_tests
 
-load_all()
-
-
-def verdict(exercise_id, *answer):
-    return REGISTRY[exercise_id].checker(*answer)
+from lecture_code import shallow
+from lecture_code.exercises import networks as ex
+from lecture_code.exercises.networks import BEND_PHI, BEND_RANGE, BEND_THETA, PHI, THETA
 
 
-def test_every_chapter_3_exercise_is_registered_with_its_points():
-    points = {k: v.points for k, v in REGISTRY.items() if k.startswith("ex-networks-")}
-    assert points == {"ex-networks-count": 1, "ex-networks-forward": 2, "ex-networks-pieces": 1,
-                      "ex-networks-omega": 2, "ex-networks-abs": 2}
+def dense_forward(layer, X):
+    return layer.activation.forward(X @ layer.params["W"] + layer.params["b"])
 
 
-def test_count():
-    right = 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10
-    assert verdict("ex-networks-count", right) is None
-    assert "bias" in verdict("ex-networks-count", right - 128 - 64 - 10)
-    assert verdict("ex-networks-count", right + 1) is not None
+H_HALF = np.maximum(0.0, THETA[:, 0] + THETA[:, 1] * 0.5)
+OMEGA0, BETA0 = THETA[:, 1:], THETA[:, 0]
+
+RIGHT = {
+    "ex-networks-count": (784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10,),
+    "ex-networks-forward": (float(PHI[0] + PHI[1:] @ H_HALF),),
+    "ex-networks-pieces": ([-0.6, 0.35],),
+    "ex-networks-omega": (OMEGA0.tolist(), BETA0.tolist(), OMEGA0.T.tolist()),
+    "ex-networks-abs": ([[0.0, 1.0], [0.0, -1.0]], [0.0, 1.0, 1.0]),
+    "ex-networks-dense": (dense_forward,),
+}
+
+WRONG = [
+    ("ex-networks-count", (784 * 128 + 128 * 64 + 64 * 10,), "bias"),
+    ("ex-networks-count", (784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 11,), "d_in * d_out"),
+    ("ex-networks-forward", (PHI[0] + PHI[1:] @ (THETA[:, 0] + THETA[:, 1] * 0.5),), "ReLU"),
+    ("ex-networks-forward", (0.0,), "h_d = max"),
+    ("ex-networks-pieces", ([0.6, -0.35],), "check the sign"),
+    ("ex-networks-pieces", ([-0.6, 0.35, 1.4],), "inside [-1, 1]"),
+    ("ex-networks-pieces", ([-0.6, -0.2, 0.35],), "phi_d is 0"),
+    ("ex-networks-pieces", ([-0.6, 0.35, 0.35],), "list that x once"),
+    ("ex-networks-pieces", ([0.0],), "compute each unit's kink"),
+    ("ex-networks-omega", (OMEGA0.T, BETA0, OMEGA0.T), "(3, 1)"),
+    ("ex-networks-omega", (OMEGA0, PHI[1:], OMEGA0.T), "beta_0"),
+    ("ex-networks-omega", (OMEGA0, BETA0, OMEGA0), "transpose"),
+    ("ex-networks-omega", (THETA[:, :1], BETA0, OMEGA0.T), "slopes"),
+    ("ex-networks-abs", ([[0.0, 1.0], [0.0, 1.0]], [0.0, 1.0, 1.0]), "relu(x) + relu(-x)"),
+    ("ex-networks-abs", ([[0.0, 1.0]], [0.0, 1.0]), "shape"),
+    ("ex-networks-dense", (lambda layer, X: X @ layer.params["W"] + layer.params["b"],), "activation"),
+    ("ex-networks-dense", (lambda layer, X: layer.activation.forward(X @ layer.params["W"]) + layer.params["b"],),
+     "before the activation"),
+    ("ex-networks-dense", (lambda layer, X: layer.activation.forward(X @ layer.params["W"]),), "add the bias"),
+    ("ex-networks-dense", (lambda layer, X: dense_forward(layer, X).ravel(),), "one row per example"),
+    ("ex-networks-dense", (lambda layer, X: dense_forward(layer, X).T,), "one row per example"),
+    ("ex-networks-dense", (lambda layer, X: np.tanh(X @ layer.params["W"] + layer.params["b"]),), "A = g(XW + b)"),
+    ("ex-networks-dense", (lambda layer, X: X @ layer.params["W"] / 0 + None,), "raised TypeError"),
+]
+
+globals().update(exercise_tests("ex-networks-", RIGHT, WRONG))
 
 
-def test_forward_by_hand():
-    h = np.maximum(0.0, THETA[:, 0] + THETA[:, 1] * 0.5)
-    assert verdict("ex-networks-forward", PHI[0] + PHI[1:] @ h) is None
-    skipped = PHI[0] + PHI[1:] @ (THETA[:, 0] + THETA[:, 1] * 0.5)
-    assert "ReLU" in verdict("ex-networks-forward", skipped)
-    assert verdict("ex-networks-forward", 0.0) is not None
-
-
-def test_pieces():
-    assert verdict("ex-networks-pieces", 8) is None
-    assert "one piece more" in verdict("ex-networks-pieces", 7)
-    assert "depth" in verdict("ex-networks-pieces", 128)
-    assert verdict("ex-networks-pieces", 9) is not None
-
-
-def test_omega_and_beta():
-    omega0, beta0 = THETA[:, 1:], THETA[:, 0]
-    assert verdict("ex-networks-omega", omega0, beta0, omega0.T) is None
-    assert verdict("ex-networks-omega", omega0.tolist(), beta0.tolist(), omega0.T.tolist()) is None
-    assert "(3, 1)" in verdict("ex-networks-omega", omega0.T, beta0, omega0.T)
-    assert "beta_0" in verdict("ex-networks-omega", omega0, PHI[1:], omega0.T)
-    assert "transpose" in verdict("ex-networks-omega", omega0, beta0, omega0)
-    assert verdict("ex-networks-omega", THETA[:, :1], beta0, omega0.T) is not None
-
-
-def test_absolute_value():
-    assert verdict("ex-networks-abs", [[0.0, 1.0], [0.0, -1.0]], [0.0, 1.0, 1.0]) is None
-    assert verdict("ex-networks-abs", [[0.0, 2.0], [0.0, -0.5]], [0.0, 0.5, 2.0]) is None
-    assert "relu(x) + relu(-x)" in verdict("ex-networks-abs", [[0.0, 1.0], [0.0, 1.0]],
-                                             [0.0, 1.0, 1.0])
-    assert "shape" in verdict("ex-networks-abs", [[0.0, 1.0]], [0.0, 1.0])
+def test_the_bending_network_has_one_piece_more_than_bends():
+    f = lambda v: shallow.forward(v, BEND_THETA, BEND_PHI)   # noqa: E731
+    assert shallow.linear_pieces(f, *BEND_RANGE) == len(ex.true_bends(BEND_THETA, BEND_PHI, *BEND_RANGE)) + 1 == 3

@@ -257,7 +257,7 @@ def test_grading_writes_one_row_per_student_notebook_and_exercise(graded):
     status, rows, untouched = graded
     assert status == 0 and untouched, "grading must not modify the submissions or the book"
     points = {i: e.points for i, e in load_all().items() if i.startswith("ex-perceptron")}
-    assert len(rows) == 9 * 4
+    assert len(rows) == 9 * 5
     assert {(r["exercise"], int(r["possible"])) for r in rows} == {(i, p) for i, p in points.items()}
     assert tuple(rows[0]) == gradebook.HEADER == tuple(f.name for f in dataclasses.fields(grading.Row))
 
@@ -277,7 +277,7 @@ def test_a_hang_costs_that_exercise_only(graded):
     rows = rows_of(graded, "hang")
     assert rows["ex-perceptron-and"]["points"] == "0"
     assert f"time limit of {CELL_SECONDS} s" in rows["ex-perceptron-and"]["observed"]
-    assert [r["status"] for e, r in rows.items() if e != "ex-perceptron-and"] == ["pass"] * 3
+    assert [r["status"] for e, r in rows.items() if e != "ex-perceptron-and"] == ["pass"] * 4
 
 
 def test_a_kernel_crash_costs_that_exercise_and_the_kernel_is_restarted(graded):

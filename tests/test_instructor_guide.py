@@ -199,11 +199,11 @@ def test_the_student_site_builds_keeps_the_repository_and_names_the_students_rep
 def test_the_gradebook_holds_the_class_and_a_regrade_replaces_only_its_rows(term):
     fork, _, seen = term
     before, after = seen["before regrade"], gradebook_rows(fork)
-    assert totals([r for r in before if r["status"] not in ("manual", "to grade")]) == {"ada": 6, "bob": 0, "carol": 2}
+    assert totals([r for r in before if r["status"] not in ("manual", "to grade")]) == {"ada": 9, "bob": 0, "carol": 5}
     carol = {r["exercise"]: r for r in before if r["student"] == "carol"}
     assert carol["ex-perceptron-and"]["hint"].startswith("NOT YET") and "Copy of" in carol["ex-perceptron-and"]["observed"]
     automatic = [r for r in after if r["status"] not in ("manual", "to grade")]
-    assert len(automatic) == 12 and totals(automatic)["carol"] == 4
+    assert len(automatic) == 15 and totals(automatic)["carol"] == 7
     unchanged = {(r["student"], r["exercise"]): r for r in before if r["student"] != "carol"}
     assert all(unchanged[r["student"], r["exercise"]] == r for r in after if (r["student"], r["exercise"]) in unchanged)
     log = (fork / "grades.log").read_text()
@@ -223,8 +223,8 @@ def test_written_answers_feedback_and_the_export(term):
     assert "The check said: NOT YET" in (fork / "feedback" / "carol" / "01_perceptron.md").read_text()
     assert "a clear argument" in (fork / "feedback" / "ada" / "01_perceptron.md").read_text()
     table = list(csv.reader((fork / "grades-lms.csv").open()))
-    assert table[0][0] == "Username" and table[0][-1] == "Total [8]" and len(table[0]) == 7
-    assert {row[0]: row[-1] for row in table[1:]} == {"ada": "8", "bob": "0", "carol": "4"}
+    assert table[0][0] == "Username" and table[0][-1] == "Total [11]" and len(table[0]) == 8
+    assert {row[0]: row[-1] for row in table[1:]} == {"ada": "11", "bob": "0", "carol": "7"}
 
 
 def test_what_the_course_writes_is_ignored_by_git(term):

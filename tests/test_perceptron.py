@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lecture_code.perceptron import Perceptron, best_line, perceptron_output
+from lecture_code.perceptron import Perceptron, best_line, perceptron_output, update
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 GATES = {"and": np.array([0, 0, 0, 1]), "or": np.array([0, 1, 1, 1])}
@@ -107,3 +107,27 @@ def test_best_line_rejects_bad_labels():
         best_line(X, [0, 1, 2, 0])
     with pytest.raises(ValueError, match="X"):
         best_line(np.ones((4, 3)), XOR)
+
+
+def test_update_is_one_step_of_the_rule_that_fit_applies():
+    rng = np.random.default_rng(5)
+    X_blob, y_blob = rng.normal(size=(30, 3)), rng.integers(0, 2, 30)
+    p = Perceptron(3, lr=0.3, w0=0.2, w=[0.5, -1.0, 0.25])
+    w0, w = p.w0, p.w.copy()
+    for x, y in zip(X_blob, y_blob):
+        w0, w = update(w0, w, x, y, lr=0.3)
+    p.fit(X_blob, y_blob, epochs=1)
+    assert p.w0 == w0 and np.array_equal(p.w, w)
+
+
+def test_update_moves_only_on_a_mistake_and_the_step_says_1_at_zero():
+    w0, w = update(0.0, [0.0, 0.0], [1.0, 2.0], 0, lr=1.0)           # z = 0: y_hat = 1, y = 0
+    assert w0 == -1.0 and w.tolist() == [-1.0, -2.0]
+    w0, w = update(0.5, [1.0, 1.0], [1.0, 2.0], 1, lr=0.1)           # right: nothing moves
+    assert w0 == 0.5 and w.tolist() == [1.0, 1.0]
+    w0, w = update(-1.0, [1.0], [0.5], 1, lr=0.5)                    # z < 0 but y = 1: towards x
+    assert w0 == -0.5 and w.tolist() == [1.25]
+    with pytest.raises(ValueError, match="y"):
+        update(0.0, [1.0], [1.0], 0.5)
+    with pytest.raises(ValueError, match="x"):
+        update(0.0, [1.0, 2.0], [1.0], 1)
