@@ -215,13 +215,17 @@ def _hands_over(answer, functions) -> list[str]:
 
 
 def _module_cases(rng):
-    """Fresh network configurations (sizes, activation, output, rows): a deep one, one layer, one row."""
-    for depth, rows in ((int(rng.integers(2, 4)), int(rng.integers(3, 9))), (0, 5),
-                        (int(rng.integers(1, 3)), 1)):
-        output = str(rng.choice(MODULE_OUTPUTS))
+    """Fresh network configurations (sizes, activation, output, rows): three with hidden layers,
+    which use every hidden activation once, and one layer only; every output activation is drawn,
+    and one configuration has a single row."""
+    hidden = [str(a) for a in rng.permutation(MODULE_ACTIVATIONS)] + [None]
+    outputs = [str(o) for o in rng.permutation(MODULE_OUTPUTS)] + [str(rng.choice(MODULE_OUTPUTS))]
+    rows = [int(rng.integers(3, 9)), 1, int(rng.integers(3, 9)), int(rng.integers(2, 6))]
+    for activation, output, n in zip(hidden, outputs, rows):
+        depth = 0 if activation is None else int(rng.integers(1, 4))
         d_out = int(rng.integers(2, 5)) if output == "softmax" else int(rng.integers(1, 4))
         sizes = [int(d) for d in rng.integers(1, 7, depth + 1)] + [d_out]
-        yield sizes, str(rng.choice(MODULE_ACTIVATIONS)), output, rows
+        yield sizes, activation or "relu", output, n
 
 
 def _net_check(torch, net, model):
