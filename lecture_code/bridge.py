@@ -324,7 +324,7 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
         chaos = np.max(np.abs(np.array(nudged.train_loss) - hist.train_loss))
         return figure.update(hist.train_loss, theirs,
                              title=f"{optimizer}, lr = {lr:g}: max |numpy − torch| = {gap:.1e}; "
-                                   f"numpy with one weight 1 ulp away: {chaos:.1e}")
+                                   f"numpy, first weight nudged in its 16th digit: {chaos:.1e}")
 
     controls = {"optimizer": widgets.Choice("optimizer", _optimizers.NAMES, "adam"),
                 "lr": widgets.Slider("learning rate", 1e-4, 10.0, 0.01, log=True)}
