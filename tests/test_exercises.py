@@ -30,7 +30,8 @@ def test_every_registered_exercise_is_covered_by_some_contract():
     for module in check_modules():
         text = (TESTS / f"test_exercises_{module}.py").read_text(encoding="utf-8")
         prefixes |= {part.split('"')[1] for part in text.split("exercise_tests(")[1:]}
-    uncovered = [i for i in REGISTRY if not any(i.startswith(p) for p in prefixes)]
+    uncovered = [i for i in REGISTRY if not any(i.startswith(p) for p in prefixes)
+                 and not i.startswith("ex-selftest-")]      # this module's own, registered while it runs
     assert not uncovered
 
 

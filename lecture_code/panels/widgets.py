@@ -30,6 +30,8 @@ import time
 import weakref
 from typing import Any, Callable
 
+import numpy as np
+
 
 from .. import _checks
 from . import frames as _frames
