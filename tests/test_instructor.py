@@ -629,3 +629,13 @@ def test_check_book_says_to_re_execute_a_chapter_whose_stored_points_are_out_of_
 def test_switching_off_the_write_it_watch_is_flagged_as_tampering(code):
     from lecture_code.instructor.grading import TAMPERING
     assert TAMPERING.search(code)
+
+
+def test_the_setup_cell_of_a_student_edition_is_trusted_though_it_installs_from_the_students_repository():
+    from lecture_code.instructor.grading import TAMPERING, trusted_form
+    book = ('# Colab setup\nimport sys\nif "google.colab" in sys.modules:\n'
+            '    pip("git+https://github.com/org/book@main")')
+    handout = book.replace("org/book@main", "org/book-students@main")
+    assert TAMPERING.search(handout)                      # it mentions sys.modules ...
+    assert trusted_form(handout) == trusted_form(book)    # ... but is the book's own cell
+    assert trusted_form(handout + "\nRESULTS.clear()") != trusted_form(book)

@@ -67,6 +67,13 @@ class Task:
     scratch: Path             # the run's folder for kernels' working directories and caches
 
 
+def trusted_form(source: str) -> str:
+    """A code cell as the tampering check compares it with the book's: stripped, and with the
+    setup cell's install address (the students' repository in a student edition) left out."""
+    from .student_edition import INSTALL
+    return INSTALL.sub("git+<repository>", source.strip())
+
+
 def answer_key(book: Path, only: list[str] | None = None,
                exercises: list[str] | None = None) -> dict[str, tuple[dict[str, int], frozenset[str]]]:
     """Per chapter file name: its checked exercises with their points (from the registry), and its code cells.
@@ -90,7 +97,7 @@ def answer_key(book: Path, only: list[str] | None = None,
         ids = [i for i in ids if i in registry and (not chosen or i in chosen)]
         if ids:
             key[path.name] = ({i: registry[i].points for i in ids},
-                              frozenset(c.source.strip() for c in nb.cells if c.cell_type == "code"))
+                              frozenset(trusted_form(c.source) for c in nb.cells if c.cell_type == "code"))
     if chosen - checked:
         raise ValueError(f"--exercises: {sorted(chosen - checked)} are not checked exercises of the chapters graded")
     if wanted - present:
@@ -142,7 +149,7 @@ def _handed_out_without(nb, exercise_id: str) -> bool:
 
 def score(task: Task, nb, run: runner.Run) -> list[Row]:
     """The rows of one executed notebook."""
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and c.source.strip() not in task.trusted)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and trusted_form(c.source) not in task.trusted)
     flagged = sorted(set(TAMPERING.findall(code)))
     printed = set(FAKE_PASS.findall(run.printed))
     rows = []
