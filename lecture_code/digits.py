@@ -31,7 +31,7 @@ from .network import MLP
 from .playground import one_blas_thread
 
 __all__ = ["load", "Split", "split", "network", "fit", "predict", "confusion_matrix",
-           "recall", "misclassified", "grid_search", "panel", "majority_accuracy",
+           "recall", "misclassified", "grid_search", "panel", "count_parameters", "majority_accuracy",
            "nearest_centroid", "nearest_neighbour", "accuracy", "Sweep", "sweep",
            "accuracy_interval"]
 
@@ -120,6 +120,18 @@ def network(hidden: int, *, rng: np.random.Generator) -> MLP:
     """
     hidden = _checks.count(hidden, "hidden", minimum=0)
     return MLP([PIXELS, *([hidden] if hidden else []), CLASSES], "relu", "softmax", rng=rng)
+
+
+def count_parameters(sizes: Sequence[int]) -> int:
+    """Trainable numbers of ``MLP(sizes)``: ``sum over layers of d_in * d_out + d_out``.
+
+    Each layer has a weight per connection and a bias per unit it feeds;
+    for the chapter's ``[64, hidden, 10]``, ``(64 + 1) hidden + (hidden + 1) 10``.
+    """
+    sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")
+    return sum(d_in * d_out + d_out for d_in, d_out in zip(sizes[:-1], sizes[1:]))
 
 
 def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,

@@ -308,3 +308,10 @@ def test_panel_trains_each_setting_once(small, monkeypatch):
     monkeypatch.setattr(digits, "fit", lambda *a, **k: calls.append(a[1:4]) or real(*a, **k))
     first = panel.render(hidden=4, epochs=2, lam=1e-3)
     assert panel.render(hidden=4, epochs=2, lam=1e-3) == first and len(calls) == 1
+
+
+def test_count_parameters_is_what_the_network_holds():
+    for sizes in ([64, 10], [64, 32, 10], [3, 1, 4, 1, 5]):
+        assert digits.count_parameters(sizes) == digits.MLP(sizes, rng=np.random.default_rng(0)).n_parameters()
+    with pytest.raises(ValueError, match="at least an input"):
+        digits.count_parameters([5])
