@@ -9,12 +9,16 @@ checks the file's SHA-256 and the shape and range of what it reads.
 The model is the one the book has built since chapter 3, at a larger scale:
 ``MLP([64, hidden, 10], 'relu', 'softmax')`` trained on the categorical
 cross-entropy with Adam on minibatches, optionally with an L2 penalty.
-Hyperparameters are chosen on a validation set; the test set is used once.
+Hyperparameters are chosen on a validation set, averaged over several seeds
+(:func:`sweep`), beside baselines that need no network (:func:`majority_accuracy`,
+:func:`nearest_centroid`, :func:`nearest_neighbour`); the test set is used once,
+and its accuracy is reported with an interval (:func:`accuracy_interval`).
 
 See chapter 10 (a capstone on real data).
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from importlib import resources
@@ -27,7 +31,9 @@ from .network import MLP
 from .playground import one_blas_thread
 
 __all__ = ["load", "Split", "split", "network", "fit", "predict", "confusion_matrix",
-           "recall", "misclassified", "grid_search", "panel"]
+           "recall", "misclassified", "grid_search", "panel", "count_parameters", "majority_accuracy",
+           "nearest_centroid", "nearest_neighbour", "accuracy", "Sweep", "sweep",
+           "accuracy_interval"]
 
 FILE = "digits.csv.gz"
 #: SHA-256 of ``lecture_code/data/digits.csv.gz`` (scikit-learn 1.9.1's copy, unchanged).
@@ -107,16 +113,37 @@ def split(X, y, *, rng: np.random.Generator, validation: float = 0.2, test: floa
 
 
 def network(hidden: int, *, rng: np.random.Generator) -> MLP:
-    """``MLP([64, hidden, 10], 'relu', 'softmax')``: one hidden layer of ReLU units."""
-    return MLP([PIXELS, _checks.count(hidden, "hidden"), CLASSES], "relu", "softmax", rng=rng)
+    """``MLP([64, hidden, 10], 'relu', 'softmax')``: one hidden layer of ReLU units.
+
+    ``hidden=0`` means no hidden layer, ``MLP([64, 10], output='softmax')``:
+    softmax regression, the baseline a hidden layer has to beat.
+    """
+    hidden = _checks.count(hidden, "hidden", minimum=0)
+    return MLP([PIXELS, *([hidden] if hidden else []), CLASSES], "relu", "softmax", rng=rng)
+
+
+def count_parameters(sizes: Sequence[int]) -> int:
+    """Trainable numbers of ``MLP(sizes)``: ``sum over layers of d_in * d_out + d_out``.
+
+    Each layer has a weight per connection and a bias per unit it feeds;
+    for the chapter's ``[64, hidden, 10]``, ``(64 + 1) hidden + (hidden + 1) 10``.
+    """
+    sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")
+    return sum(d_in * d_out + d_out for d_in, d_out in zip(sizes[:-1], sizes[1:]))
 
 
 def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
-        rng: np.random.Generator, lr: float = 0.01, batch_size: int = 64):
+        rng: np.random.Generator, lr: float = 0.01, batch_size: int = 64,
+        patience: int | None = None):
     """Draw :func:`network` and train it: Adam on ``'cce'``, minibatches, L2 penalty ``lam``.
 
     ``rng`` draws the initial weights, then shuffles the minibatches. The
     history records the validation loss and accuracy after every epoch.
+    With ``patience``, early stopping on the validation loss ends training
+    after that many epochs without a new minimum and restores the weights of
+    the best epoch (``history.best_epoch``, counted from 0).
     Training takes the fast path (``train(..., fused=True)``, equal to the
     readable loop to rounding). The products are small, so numpy's BLAS runs on one thread here
     (:func:`lecture_code.playground.one_blas_thread`), which on a busy
@@ -133,7 +160,7 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
         history = training.train(model, data.X_train, data.y_train, loss="cce", optimizer="adam",
                                  lr=lr, epochs=epochs, batch_size=batch_size, rng=rng,
                                  X_val=data.X_val, y_val=data.y_val, penalty="l2", lam=lam,
-                                 fused=True)
+                                 patience=patience, fused=True)
     return model, history
 
 
@@ -211,6 +238,136 @@ def grid_search(data: Split, hidden_units: Sequence[int], lams: Sequence[float],
     return accuracy, (int(hidden_units[i]), float(lams[j]))
 
 
+def accuracy(y_true, y_pred) -> float:
+    """The share of labels predicted right, ``mean(y_pred == y_true)``."""
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if t.shape != p.shape or t.ndim != 1 or not t.size:
+        raise ValueError(f"y_true and y_pred must be 1-D, non-empty and of equal length, "
+                         f"got shapes {t.shape} and {p.shape}")
+    return float(np.mean(t == p))
+
+
+def majority_accuracy(y_train, y_eval) -> float:
+    """Chance: the accuracy on ``y_eval`` of always answering the most common digit of ``y_train``."""
+    y_train = _labels(y_train, "y_train", CLASSES)
+    return accuracy(y_eval, np.full(len(y_eval), np.bincount(y_train, minlength=CLASSES).argmax()))
+
+
+def _nearest(prototypes, X, chunk: int = 32) -> np.ndarray:
+    """Index of the nearest row of ``prototypes`` (squared Euclidean distance) for every row of ``X``.
+
+    Differences are squared and summed directly, chunk by chunk, with no matrix
+    product: on the digits (multiples of 1/16) every distance is exact, so ties
+    are real ties, broken towards the first prototype.
+    """
+    X = _checks.as_matrix(X, "X", columns=prototypes.shape[1])
+    out = np.empty(len(X), dtype=np.int64)
+    for start in range(0, len(X), chunk):
+        d = ((X[start:start + chunk, None, :] - prototypes[None, :, :]) ** 2).sum(axis=2)
+        out[start:start + chunk] = d.argmin(axis=1)
+    return out
+
+
+def nearest_centroid(X_train, y_train, X) -> np.ndarray:
+    """The digit whose mean training image (its centroid) is nearest to each row of ``X``.
+
+    Ten averages and a distance: a baseline with no training loop at all.
+    """
+    X_train = _checks.as_matrix(X_train, "X_train", columns=None)
+    y_train = _labels(y_train, "y_train", CLASSES)
+    present = np.unique(y_train)
+    centroids = np.stack([X_train[y_train == k].mean(axis=0) for k in present])
+    return present[_nearest(centroids, X)]
+
+
+def nearest_neighbour(X_train, y_train, X) -> np.ndarray:
+    """1-nearest-neighbour: the label of the training image nearest to each row of ``X``.
+
+    Nothing is learned; every prediction compares the image with all the
+    training images (1077 x 64 differences per digit here).
+    """
+    X_train = _checks.as_matrix(X_train, "X_train", columns=None)
+    y_train = _labels(y_train, "y_train", CLASSES)
+    if len(X_train) != len(y_train):
+        raise ValueError(f"X_train and y_train must have one row per example, got {len(X_train)} "
+                         f"and {len(y_train)}")
+    return y_train[_nearest(X_train, X)]
+
+
+class Sweep(NamedTuple):
+    """Validation results of :func:`sweep`: ``accuracy[s, i, j]`` for seed ``seeds[s]``,
+    ``hidden_units[i]`` and ``lams[j]``, and the epoch early stopping kept (counted from 1)."""
+
+    accuracy: np.ndarray
+    epochs: np.ndarray
+    hidden_units: tuple
+    lams: tuple
+    seeds: tuple
+
+    def mean(self) -> np.ndarray:
+        """Mean validation accuracy over the seeds, ``(len(hidden_units), len(lams))``."""
+        return self.accuracy.mean(axis=0)
+
+    def sd(self) -> np.ndarray:
+        """Sample standard deviation over the seeds (``ddof=1``)."""
+        return self.accuracy.std(axis=0, ddof=1)
+
+    def best(self) -> tuple[int, float]:
+        """The ``(hidden, lam)`` with the highest mean; ties go to the first in the grid."""
+        i, j = np.unravel_index(np.argmax(self.mean()), self.mean().shape)
+        return int(self.hidden_units[i]), float(self.lams[j])
+
+    def wins(self) -> np.ndarray:
+        """How many seeds each pair is the best of (ties go to the first in the grid)."""
+        flat = self.accuracy.reshape(len(self.seeds), -1).argmax(axis=1)
+        return np.bincount(flat, minlength=self.accuracy[0].size).reshape(self.accuracy.shape[1:])
+
+
+def sweep(data: Split, hidden_units: Sequence[int], lams: Sequence[float], seeds: Sequence[int],
+          *, epochs: int = 40, patience: int = 5, **options) -> Sweep:
+    """Train every ``(hidden, lam)`` from every seed with early stopping; keep validation scores.
+
+    Run ``(s, i, j)`` is :func:`fit` from ``default_rng(seeds[s])`` with at most
+    ``epochs`` epochs and early stopping after ``patience`` epochs without a
+    lower validation loss; its score is the validation accuracy of the restored
+    best epoch. The test set plays no part. ``options`` go to :func:`fit`.
+    """
+    if not len(hidden_units) or not len(lams) or len(seeds) < 2:
+        raise ValueError("hidden_units and lams need one value each at least, seeds two")
+    shape = (len(seeds), len(hidden_units), len(lams))
+    acc, kept = np.empty(shape), np.empty(shape, dtype=np.int64)
+    for (s, i, j) in np.ndindex(*shape):
+        _, history = fit(data, hidden_units[i], epochs, lams[j], patience=patience,
+                         rng=np.random.default_rng(seeds[s]), **options)
+        acc[s, i, j] = history.val_acc[history.best_epoch]
+        kept[s, i, j] = history.best_epoch + 1
+    return Sweep(acc, kept, tuple(hidden_units), tuple(lams), tuple(seeds))
+
+
+def accuracy_interval(correct: int, n: int, z: float = 1.96):
+    """An accuracy ``correct / n``, its standard error and Wilson's interval.
+
+    The test images are a sample: another draw of ``n`` images would score a
+    little differently. The standard error is ``sqrt(p (1 - p) / n)``; Wilson's
+    score interval (here 95% for ``z = 1.96``) stays inside [0, 1] even for an
+    accuracy near 1, where ``p +- z se`` would not.
+
+    Returns
+    -------
+    p, se, (low, high) : floats
+    """
+    n = _checks.count(n, "n")
+    correct = _checks.count(correct, "correct", minimum=0)
+    if correct > n:
+        raise ValueError(f"correct must be at most n = {n}, got {correct}")
+    z = _checks.positive(z, "z")
+    p = correct / n
+    se = float(np.sqrt(p * (1 - p) / n))
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return p, se, (float(centre - half), float(centre + half))
+
+
 def panel(data: Split, *, seed: int = 0, **options):
     """A live control: hidden units, epochs and lambda -> learning curves and confusion matrix.
 
@@ -225,11 +382,15 @@ def panel(data: Split, *, seed: int = 0, **options):
     compiled_training.warm_up()         # compile now, not on the first move
     figure = DigitsFigure()
 
-    def update(hidden, epochs, lam):
+    @functools.lru_cache(maxsize=64)    # the site's frames draw every setting twice
+    def trained(hidden, epochs, lam):
         model, history = fit(data, hidden, epochs, lam, rng=np.random.default_rng(seed), **options)
         if history.diverged:
             raise training.TrainingDiverged("training diverged")
-        C = confusion_matrix(data.y_val, predict(model, data.X_val))
+        return history, confusion_matrix(data.y_val, predict(model, data.X_val))
+
+    def update(hidden, epochs, lam):
+        history, C = trained(hidden, epochs, lam)
         return figure.update(history, C, title=f"{hidden} hidden units, {epochs} epochs, "
                              f"λ = {lam:g}: validation accuracy {np.trace(C) / C.sum():.3f}")
 

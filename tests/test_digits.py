@@ -156,7 +156,13 @@ def test_network_is_64_hidden_10_relu_softmax():
     assert model.sizes == [64, 16, 10] and model.n_parameters() == 64 * 16 + 16 + 16 * 10 + 10
     assert model.layers[0].activation.name == "relu" and model.layers[1].activation.name == "softmax"
     with pytest.raises(ValueError, match="hidden"):
-        digits.network(0, rng=np.random.default_rng(0))
+        digits.network(-1, rng=np.random.default_rng(0))
+
+
+def test_network_without_hidden_units_is_softmax_regression():
+    model = digits.network(0, rng=np.random.default_rng(0))
+    assert model.sizes == [64, 10] and model.n_parameters() == 64 * 10 + 10
+    assert model.layers[0].activation.name == "softmax"
 
 
 def test_fit_is_train_with_adam_cce_l2_and_the_validation_set(small):
@@ -217,3 +223,95 @@ def test_panel_shows_a_message_when_training_diverges(small, monkeypatch):
     monkeypatch.setattr(digits, "fit", lambda *a, **k: (None, training.History(diverged=True)))
     png, message = panel.render(lam=0.1)
     assert png is None and "diverged" in message
+
+
+def test_fit_with_patience_keeps_the_epoch_of_lowest_validation_loss(data):
+    model, hist = digits.fit(data, 64, 40, rng=np.random.default_rng(2), patience=3)
+    assert hist.best_epoch == int(np.argmin(hist.val_loss))
+    assert hist.epochs == hist.best_epoch + 4 < 40 and hist.stopped_early
+    assert digits.accuracy(data.y_val, digits.predict(model, data.X_val)) == hist.val_acc[hist.best_epoch]
+
+
+def test_accuracy_and_the_majority_baseline():
+    assert digits.accuracy([1, 2, 3, 4], [1, 0, 3, 0]) == 0.5
+    assert digits.majority_accuracy([3, 3, 1, 0], [3, 1, 3, 2, 2]) == 0.4
+    assert digits.majority_accuracy([2, 1, 1, 2], [1, 2, 2]) == 1 / 3     # a tie: the smaller digit
+    with pytest.raises(ValueError, match="equal length"):
+        digits.accuracy([1, 2], [1])
+
+
+def _brute_nearest(prototypes, X):
+    return np.array([int(np.argmin([np.sum((x - p) ** 2) for p in prototypes])) for x in X])
+
+
+def test_nearest_neighbour_and_centroid_are_the_nearest_by_euclidean_distance():
+    rng = np.random.default_rng(7)
+    X_train, y_train = rng.integers(0, 17, (60, 64)) / 16, rng.integers(0, 10, 60)
+    X = rng.integers(0, 17, (25, 64)) / 16
+    np.testing.assert_array_equal(digits.nearest_neighbour(X_train, y_train, X),
+                                  y_train[_brute_nearest(X_train, X)])
+    np.testing.assert_array_equal(digits.nearest_neighbour(X_train, y_train, X_train), y_train)
+    centroids = np.stack([X_train[y_train == k].mean(axis=0) for k in range(10)])
+    np.testing.assert_array_equal(digits.nearest_centroid(X_train, y_train, X),
+                                  _brute_nearest(centroids, X))
+
+
+def test_nearest_neighbour_breaks_exact_ties_towards_the_first_training_image():
+    X_train = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    assert digits.nearest_neighbour(X_train, [4, 7, 9], np.array([[0.5, 0.5], [0.0, 1.0]])).tolist() == [4, 4]
+    assert digits.nearest_centroid(X_train, [5, 5, 2], np.array([[0.0, 1.0]])).tolist() == [2]
+    with pytest.raises(ValueError, match="one row per example"):
+        digits.nearest_neighbour(X_train, [1, 2], X_train)
+
+
+def test_sweep_scores_each_seed_and_setting_at_its_early_stopping_epoch(small):
+    result = digits.sweep(small, [0, 4], [0.0, 0.1], [3, 5], epochs=6, patience=2)
+    assert result.accuracy.shape == result.epochs.shape == (2, 2, 2)
+    for (s, i, j) in np.ndindex(2, 2, 2):
+        _, hist = digits.fit(small, [0, 4][i], 6, [0.0, 0.1][j], patience=2,
+                             rng=np.random.default_rng([3, 5][s]))
+        assert result.accuracy[s, i, j] == hist.val_acc[hist.best_epoch]
+        assert result.epochs[s, i, j] == hist.best_epoch + 1
+    np.testing.assert_array_equal(result.mean(), result.accuracy.mean(axis=0))
+    np.testing.assert_array_equal(result.sd(), result.accuracy.std(axis=0, ddof=1))
+    blind = digits.Split(*small[:4], small.X_test * 0 + 1, (small.y_test + 1) % 10)
+    np.testing.assert_array_equal(digits.sweep(blind, [0, 4], [0.0, 0.1], [3, 5], epochs=6,
+                                               patience=2).accuracy, result.accuracy)
+    with pytest.raises(ValueError, match="seeds two"):
+        digits.sweep(small, [4], [0.0], [0])
+
+
+def test_sweep_best_is_the_highest_mean_and_wins_count_each_seeds_winner():
+    acc = np.array([[[0.90, 0.95], [0.97, 0.96]], [[0.91, 0.99], [0.98, 0.97]], [[0.5, 0.5], [0.5, 0.5]]])
+    result = digits.Sweep(acc, np.ones_like(acc, dtype=int), (8, 32), (0.0, 0.01), (0, 1, 2))
+    assert result.best() == (32, 0.0)
+    np.testing.assert_array_equal(result.wins(), [[1, 1], [1, 0]])     # the tied seed: the first
+
+
+def test_accuracy_interval_is_wilsons_score_interval():
+    p, se, (low, high) = digits.accuracy_interval(350, 360)
+    assert p == 350 / 360 and se == pytest.approx(np.sqrt(p * (1 - p) / 360), rel=1e-15)
+    z = 1.96
+    for bound in (low, high):     # Wilson's bounds solve |p - q| = z sqrt(q (1 - q) / n)
+        assert abs(p - bound) == pytest.approx(z * np.sqrt(bound * (1 - bound) / 360), rel=1e-12)
+    assert low < p < high
+    assert digits.accuracy_interval(360, 360)[2][1] == pytest.approx(1.0, abs=1e-15)
+    assert digits.accuracy_interval(0, 10)[2][0] == pytest.approx(0.0, abs=1e-15)
+    with pytest.raises(ValueError, match="at most"):
+        digits.accuracy_interval(11, 10)
+
+
+def test_panel_trains_each_setting_once(small, monkeypatch):
+    panel = digits.panel(small)
+    calls = []
+    real = digits.fit
+    monkeypatch.setattr(digits, "fit", lambda *a, **k: calls.append(a[1:4]) or real(*a, **k))
+    first = panel.render(hidden=4, epochs=2, lam=1e-3)
+    assert panel.render(hidden=4, epochs=2, lam=1e-3) == first and len(calls) == 1
+
+
+def test_count_parameters_is_what_the_network_holds():
+    for sizes in ([64, 10], [64, 32, 10], [3, 1, 4, 1, 5]):
+        assert digits.count_parameters(sizes) == digits.MLP(sizes, rng=np.random.default_rng(0)).n_parameters()
+    with pytest.raises(ValueError, match="at least an input"):
+        digits.count_parameters([5])

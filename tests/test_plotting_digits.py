@@ -84,3 +84,17 @@ def test_digits_figure_blits_the_image_a_fresh_figure_draws():
     assert plotting.DigitsFigure().update(first, C, title="first") == png
     with pytest.raises(ValueError, match="matrix must have shape"):
         figure.update(first, np.eye(3))
+
+
+def test_sweep_plot_draws_every_seed_as_a_dot_and_each_mean_as_a_bar(ax):
+    from lecture_code.digits import Sweep
+    acc = np.arange(2 * 3 * 2, dtype=float).reshape(2, 3, 2) / 20
+    sweep = Sweep(acc, np.ones((2, 3, 2), dtype=int), (0, 8, 32), (0.0, 0.01), (0, 1))
+    drawn = plotting.sweep_plot(ax, sweep, baselines={"1-NN": 0.9})
+    assert len(drawn) == 2
+    np.testing.assert_allclose(np.sort(drawn[1].get_offsets()[:, 1]), np.sort(acc[:, :, 1].ravel()))
+    bars = [c for c in ax.collections if c not in drawn]
+    np.testing.assert_allclose(bars[0].get_segments()[1][:, 1], acc[:, 1, 0].mean())
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["none", "8", "32"]
+    assert ax.get_lines()[0].get_ydata()[0] == 0.9
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"λ = 0", "λ = 0.01", "1-NN"}

@@ -27,7 +27,7 @@ from .surfaces import (
     SURFACE_CMAP, surface_contour, descent_path, describe_path, PathFigure, loss_landscape)
 from .graphs import network_graph, gradient_norm_bars
 from .playground import PlaygroundFigure
-from .digits import digit_images, confusion_plot, weight_images, DigitsFigure
+from .digits import digit_images, confusion_plot, weight_images, sweep_plot, DigitsFigure
 
 
 from ..panels._inline import sharp_inline_figures
@@ -65,5 +65,6 @@ __all__ = [
     'digit_images',
     'confusion_plot',
     'weight_images',
+    'sweep_plot',
     'DigitsFigure',
 ]

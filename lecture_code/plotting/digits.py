@@ -16,9 +16,9 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 
 from .. import _checks
 from .curves import loss_curves
-from .style import Blitter, _axes, _step_125
+from .style import CLASS_COLORS, MARKERS, PALETTE, Blitter, _axes, _step_125
 
-__all__ = ['digit_images', 'confusion_plot', 'weight_images', 'DigitsFigure']
+__all__ = ['digit_images', 'confusion_plot', 'weight_images', 'sweep_plot', 'DigitsFigure']
 
 SIDE = 8                   # the digits are 8x8 (lecture_code.digits.SIDE)
 #: Light (no ink) to dark (most ink), like pencil on paper; greyscale-safe.
@@ -101,6 +101,34 @@ def weight_images(axes, W, *, titles=None):
                                    vmax=limit, interpolation="nearest"))
             if titles is not None:
                 ax.set_title(titles[j], fontsize=8)
+    return drawn
+
+
+def sweep_plot(ax, sweep, baselines=None):
+    """Every seed's validation accuracy as a dot, per hidden size (groups) and lambda (colours).
+
+    ``sweep`` is a :class:`lecture_code.digits.Sweep`; a short bar marks each
+    mean over the seeds. ``baselines`` (optional) maps a name to an accuracy
+    drawn as a dashed horizontal line. Returns the scatter collections, one per lambda.
+    """
+    ax = _axes(ax)
+    acc = np.asarray(sweep.accuracy, dtype=float)
+    seeds, n_hidden, n_lams = acc.shape
+    width = 0.7 / n_lams
+    drawn = []
+    for j, lam in enumerate(sweep.lams):
+        x = np.arange(n_hidden) + (j - (n_lams - 1) / 2) * width
+        drawn.append(ax.scatter(np.repeat(x, seeds), acc[:, :, j].T.ravel(), s=14,
+                                color=CLASS_COLORS[j], marker=MARKERS[j], alpha=0.8,
+                                label=f"λ = {lam:g}"))
+        ax.hlines(acc[:, :, j].mean(axis=0), x - 0.4 * width, x + 0.4 * width,
+                  color=CLASS_COLORS[j], linewidth=2)
+    for k, (name, value) in enumerate((baselines or {}).items()):
+        ax.axhline(value, color=PALETTE[0], linestyle=("--", ":", "-.")[k % 3], linewidth=1,
+                   label=name)
+    ax.set_xticks(range(n_hidden), [f"{h}" if h else "none" for h in sweep.hidden_units])
+    ax.set(xlabel="hidden units", ylabel="validation accuracy")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
     return drawn
 
 
