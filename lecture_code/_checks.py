@@ -7,6 +7,7 @@ call the unchecked ``_``-prefixed methods after one check at the entry.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
@@ -97,15 +98,21 @@ def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
             f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
 
 
-def choice(value, name: str, options: Iterable[str]) -> str:
-    """Return ``value`` if it is one of ``options`` (case-insensitive), else raise."""
+def choice(value, name: str, options: Iterable[str], what: str | None = None) -> str:
+    """Return ``value`` if it is one of ``options`` (case-insensitive), else raise.
+
+    ``what`` is the kind of name (``'activation'`` for the argument ``output``),
+    when it differs from the argument's name.
+    """
     options = list(options)
     if not isinstance(value, str):
         raise NotNumbers(f"{name} must be a name, one of {', '.join(map(repr, options))}; "
                          f"got {type(value).__name__}")
     key = value.lower()
     if key not in options:
-        raise ValueError(f"unknown {name} {value!r}; expected one of {', '.join(map(repr, options))}")
+        where = f" for {name}" if what and what != name else ""
+        raise ValueError(f"unknown {what or name} {value!r}{where}; expected one of "
+                         f"{', '.join(map(repr, options))}")
     return key
 
 
@@ -115,6 +122,14 @@ def scalar(value, name: str) -> float:
                                                                      np.floating)):
         raise NotNumbers(f"{name} must be a number, got {value!r}")
     return float(value)
+
+
+def finite(value, name: str) -> float:
+    """Return ``value`` as a float if it is a finite real number, else raise."""
+    v = scalar(value, name)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return v
 
 
 def positive(value, name: str, allow_zero: bool = False) -> float:
@@ -149,6 +164,63 @@ def count(value, name: str, minimum: int = 1) -> int:
     if value > MAX_COUNT:
         raise ValueError(f"{name} must be a whole number <= {MAX_COUNT}, got {value!r}")
     return int(value)
+
+
+def flag(value, name: str) -> bool:
+    """Return ``value`` if it is True or False, else raise (``'no'`` would read as true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise NotNumbers(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+@dataclass
+class Budget:
+    """What one call may allocate before it refuses, instead of exhausting memory.
+
+    Every public function that builds arrays from a size (a network's layer
+    sizes, a data set's points, a grid, knots, frames) estimates its memory
+    first and raises ``ValueError`` naming the argument above ``bytes``; a
+    loop whose length is an argument counts its steps (each at least a
+    microsecond, a thousand elementary operations) against ``operations``,
+    about ten seconds of numpy. ``digits`` is the longest exact integer a count is written out in.
+    Raise either for a bigger machine: ``lecture_code.BUDGET.bytes = 8e9``.
+    """
+
+    bytes: float = 1e9
+    operations: float = 1e10
+    digits: int = 100_000
+
+
+#: The one budget of the package (see :class:`Budget`).
+BUDGET = Budget()
+
+
+def _size(nbytes: float) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes:.0f} bytes"
+
+
+def affordable(numbers: float, name: str, value, what: str = "memory") -> None:
+    """Raise ``ValueError`` naming ``name`` unless ``numbers`` float64 values fit the budget.
+
+    ``what`` says what they hold: "sizes [100000, 100000, 1] need 80 GB of weights".
+    """
+    nbytes = 8.0 * float(numbers)
+    if nbytes > BUDGET.bytes:
+        raise ValueError(f"{name} {value!r} need{'s' if not name.endswith('s') else ''} "
+                         f"{_size(nbytes)} of {what}; the budget is {_size(BUDGET.bytes)} "
+                         f"(lecture_code.BUDGET.bytes, raise it to allow more)")
+
+
+def workable(operations: float, name: str, value, what: str) -> None:
+    """Raise ``ValueError`` naming ``name`` unless ``operations`` fit :attr:`Budget.operations`."""
+    if float(operations) > BUDGET.operations:
+        raise ValueError(f"{name} {value!r} {what}: about {float(operations):.2g} operations, "
+                         f"{float(operations) / 1e9:.2g} s or more; the budget is "
+                         f"{BUDGET.operations:.2g} (lecture_code.BUDGET.operations, raise it to "
+                         f"allow more)")
 
 
 def generator(rng, name: str = "rng") -> np.random.Generator:

@@ -61,6 +61,9 @@ def check_model(model, X, y, loss: str = "bce", h: float = 1e-6, **loss_options)
     ``model`` is a :class:`lecture_code.network.MLP` (no dropout, or dropout 0).
     Returns ``{'W1': err, 'b1': err, ...}``.
     """
+    from .network import MLP
+    if not isinstance(model, MLP):
+        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
     model.loss_and_grads(X, y, loss, training=False, **loss_options)
     analytic = [g.copy() for g in model.gradients()]
 

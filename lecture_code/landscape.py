@@ -17,6 +17,7 @@ See chapter 4 (loss functions) and chapter 5 (gradient descent).
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -204,7 +205,9 @@ def grid_evaluations(n_parameters: int, values_per_parameter: int = 10) -> int:
     """Loss evaluations of a brute-force grid search: m ** p for m values of each of p parameters.
 
     Returned as an exact Python integer (``grid_evaluations(337)`` is 10**337, far
-    beyond float64's 1.8e308), so its number of digits can be counted.
+    beyond float64's 1.8e308), so its number of digits can be counted. A count
+    of more than ``lecture_code.BUDGET.digits`` digits (100000) is refused with
+    its size in powers of ten, instead of blocking the kernel to write it out.
 
     Parameters
     ----------
@@ -217,4 +220,10 @@ def grid_evaluations(n_parameters: int, values_per_parameter: int = 10) -> int:
     """
     p = _checks.count(n_parameters, "n_parameters")
     m = _checks.count(values_per_parameter, "values_per_parameter")
+    digits = p * math.log10(m)
+    if digits > _checks.BUDGET.digits:
+        raise ValueError(f"n_parameters {p} with {m} values each give {m}**{p} = 10**{digits:.6g} "
+                         f"evaluations, a number of {digits:.3g} digits; grid_evaluations writes "
+                         f"out counts of up to {_checks.BUDGET.digits} digits "
+                         f"(lecture_code.BUDGET.digits)")
     return m ** p

@@ -100,9 +100,9 @@ class Dense:
         dA = _checks.numbers(dA, "dA")
         dA = dA[:, None] if dA.ndim == 1 else dA
         _checks.same_shape(dA, self.A, "dA", "the layer's output")
-        return self.backward_from_z(self.activation.backward(self.Z, self.A, dA))
+        return self._backward_from_z(self.activation.backward(self.Z, self.A, dA))
 
-    def backward_from_z(self, dZ: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
+    def _backward_from_z(self, dZ: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
         """Same as :meth:`backward` when ``dZ = dL/dZ`` is already known.
 
         dW = X^T dZ,  db = sum over rows of dZ,  dX = dZ W^T. ``need_dX=False``

@@ -176,13 +176,18 @@ def targets(loss, y_true, columns: int | None = None, name: str = "y_true",
         raise ValueError(f"{name} must hold labels in [0, 1] for 'bce' (classes 0 and 1, or "
                          f"probabilities), got values from {y.min():g} to {y.max():g}")
     if loss == "cce":
-        sums = y.sum(axis=1)
-        if y.min() < 0 or np.max(np.abs(sums - 1.0)) > ROW_SUM_TOL:
-            raise ValueError(f"{name} rows must be distributions for 'cce' (entries >= 0 summing "
-                             f"to 1: one-hot rows or class probabilities), got row sums from "
-                             f"{sums.min():g} to {sums.max():g} and smallest entry {y.min():g}"
-                             + (f" ({against} has {columns} column(s))" if columns else ""))
+        _distributions(y, name, "one-hot rows or class probabilities",
+                       f" ({against} has {columns} column(s))" if columns else "")
     return y
+
+
+def _distributions(y: np.ndarray, name: str, what: str, note: str = "") -> None:
+    """Raise unless every row of ``y`` is a distribution (entries >= 0 summing to 1)."""
+    sums = y.sum(axis=1)
+    if y.min() < 0 or np.max(np.abs(sums - 1.0)) > ROW_SUM_TOL:
+        raise ValueError(f"{name} rows must be distributions for 'cce' (entries >= 0 summing "
+                         f"to 1: {what}), got row sums from {sums.min():g} to {sums.max():g} "
+                         f"and smallest entry {y.min():g}{note}")
 
 
 def check_output(loss, activation: str, units: int) -> None:
@@ -206,6 +211,8 @@ def _probabilities(y_pred, y_true, loss):
     if np.any((y_pred < 0) | (y_pred > 1)):
         raise ValueError("y_pred must hold probabilities in [0, 1] for a cross-entropy; "
                          "apply a sigmoid or softmax first")
+    if loss == "cce":
+        _distributions(y_pred, "y_pred", "a softmax's output")
     y_true = targets(loss, y_true, y_pred.shape[1], against="y_pred")
     _checks.same_shape(y_pred, y_true, "y_pred", "y_true")
     return y_pred, y_true

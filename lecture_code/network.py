@@ -45,6 +45,8 @@ class MLP:
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
             raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
         sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+        _checks.affordable(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])), "sizes",
+                           sizes, "weights")
         _checks.generator(rng)
         self.sizes = sizes
         self.layers = [Dense(d_in, d_out, activation if i < len(sizes) - 2 else output,
@@ -134,10 +136,10 @@ class MLP:
         """Unchecked backward pass from the output's dZ; ``need_dX=False`` (training)
         skips the first layer's dL/dX, which no parameter needs, and returns None."""
         first, last = self.layers[0], self.layers[-1]
-        dA = last.backward_from_z(dZ, need_dX or last is not first)
+        dA = last._backward_from_z(dZ, need_dX or last is not first)
         for layer, drop in zip(self.layers[-2::-1], self.dropouts[::-1]):
             dZ = layer.activation.backward(layer.Z, layer.A, drop.backward(dA))
-            dA = layer.backward_from_z(dZ, need_dX or layer is not first)
+            dA = layer._backward_from_z(dZ, need_dX or layer is not first)
         return dA
 
     def _check_loss(self, loss, X, y, name: str = "y"):

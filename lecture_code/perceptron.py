@@ -29,7 +29,7 @@ def perceptron_output(x, w0: float, w, activation: str = "step"):
     x_arr = _checks.as_array(x, "x", ndim=(1, 2))
     if x_arr.shape[-1] != w.size:
         raise ValueError(f"x must have {w.size} feature(s) to match w, got shape {x_arr.shape}")
-    z = float(w0) + x_arr @ w
+    z = _checks.finite(w0, "w0") + x_arr @ w
     out = activations.get(activation).forward(z)
     return float(out) if x_arr.ndim == 1 else out
 
@@ -57,6 +57,7 @@ class Perceptron:
     def __post_init__(self):
         self.n_features = _checks.count(self.n_features, "n_features")
         self.lr = _checks.positive(self.lr, "lr")
+        self.w0 = _checks.finite(self.w0, "w0")
         self.w = (np.zeros(self.n_features) if self.w is None
                   else _checks.as_array(self.w, "w", ndim=1).copy())
         if self.w.size != self.n_features:

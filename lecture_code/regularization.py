@@ -40,7 +40,7 @@ def penalty(weights: Sequence[np.ndarray], kind: str, lam: float) -> float:
 
     ``weights`` is a list of arrays (``model.weights``) or one array.
     """
-    kind = _checks.choice(kind, "penalty", PENALTIES)
+    kind = _checks.choice(kind, "kind", PENALTIES, what="penalty")
     lam = _checks.positive(lam, "lam", allow_zero=True)
     weights = _weights(weights)
     if kind == "none" or lam == 0.0:
@@ -52,7 +52,7 @@ def penalty(weights: Sequence[np.ndarray], kind: str, lam: float) -> float:
 
 def penalty_grad(W: np.ndarray, kind: str, lam: float) -> np.ndarray:
     """Gradient of lambda R with respect to one weight matrix W: lambda sign(W) or 2 lambda W."""
-    kind = _checks.choice(kind, "penalty", PENALTIES)
+    kind = _checks.choice(kind, "kind", PENALTIES, what="penalty")
     lam = _checks.positive(lam, "lam", allow_zero=True)
     return _penalty_grad(_checks.as_array(W, "W", allow_empty=True), kind, lam)
 

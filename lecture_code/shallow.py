@@ -194,7 +194,9 @@ def sawtooth(x, k: int) -> np.ndarray:
     folds [0, 1] onto itself, which doubles the number of teeth.
     """
     out = _checks.as_array(x, "x")
-    for _ in range(_checks.count(k, "k", minimum=0)):
+    k = _checks.count(k, "k", minimum=0)
+    _checks.workable(k * (out.size + 1000), "k", k, f"folds of {out.size} value(s)")
+    for _ in range(k):
         out = np.minimum(2.0 * out, 2.0 - 2.0 * out)
     return out
 
@@ -206,6 +208,7 @@ def sawtooth_deep(k: int) -> network.MLP:
     on [0, 1] is folded into the next layer's weights. Parameters: 4 + 6 (k - 1) + 3 = 6k + 1.
     """
     k = _checks.count(k, "k")
+    _checks.affordable(500 * k, "k", k, "memory for its layers")   # a Dense layer: ~4 kB
     model = network.MLP([1] + [2] * k + [1], "relu", "linear", rng=np.random.default_rng(0))
     fold = np.array([[2.0], [-4.0]])                       # t = 2 h_1 - 4 h_2
     ones, shift = np.array([[1.0, 1.0]]), np.array([0.0, -0.5])   # (relu(t), relu(t - 1/2))
@@ -216,7 +219,9 @@ def sawtooth_deep(k: int) -> network.MLP:
 def sawtooth_shallow(k: int) -> tuple[np.ndarray, np.ndarray]:
     """(theta, phi) of a shallow net with 2^k ReLU units equal to T^k on [0, 1]: the
     :func:`interpolating_net` through the 2^k + 1 corners of the sawtooth."""
-    knots = np.linspace(0.0, 1.0, 2 ** _checks.count(k, "k") + 1)
+    k = _checks.count(k, "k")
+    _checks.affordable(8 * 2.0 ** min(k, 1000), "k", k, f"memory for 2**{k} + 1 knots")
+    knots = np.linspace(0.0, 1.0, 2 ** k + 1)
     return interpolating_net(knots, sawtooth(knots, k))
 
 
