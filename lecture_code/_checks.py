@@ -155,14 +155,23 @@ def in_range(value, name: str, low: float, high: float, closed_high: bool = Fals
 MAX_COUNT = 2 ** 31 - 1
 
 
-def count(value, name: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int if it is a whole number in ``minimum..MAX_COUNT``, else raise."""
+def count(value, name: str, minimum: int = 1, each: float = 0.0, of: str = "memory") -> int:
+    """Return ``value`` as an int if it is a whole number in ``minimum..MAX_COUNT``, else raise.
+
+    ``each``: the float64 numbers the caller allocates per unit of the count (``of``
+    says what they are), checked against :data:`BUDGET` by :func:`affordable`; or,
+    when ``of`` starts with "work", the operations per unit, checked by :func:`workable`.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise NotNumbers(f"{name} must be a whole number >= {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
     if value > MAX_COUNT:
         raise ValueError(f"{name} must be a whole number <= {MAX_COUNT}, got {value!r}")
+    if each and of.startswith("work"):
+        workable(int(value) * each, name, int(value), f"needs {of}")
+    elif each:
+        affordable(int(value) * each, name, int(value), of)
     return int(value)
 
 
@@ -221,6 +230,14 @@ def workable(operations: float, name: str, value, what: str) -> None:
                          f"{float(operations) / 1e9:.2g} s or more; the budget is "
                          f"{BUDGET.operations:.2g} (lecture_code.BUDGET.operations, raise it to "
                          f"allow more)")
+
+
+def instance(value, name: str, cls: type):
+    """Return ``value`` if it is a ``cls`` (a network, a panel, a configuration), else raise."""
+    if not isinstance(value, cls):
+        raise NotNumbers(f"{name} must be a {cls.__module__}.{cls.__qualname__}, "
+                         f"got {type(value).__name__}")
+    return value
 
 
 def generator(rng, name: str = "rng") -> np.random.Generator:

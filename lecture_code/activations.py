@@ -4,6 +4,8 @@ Element-wise activations come as a pair ``g(z)`` and ``g_prime(z)``. Softmax
 mixes the entries of a row, so instead of a derivative it has
 ``softmax_backward(a, da)``, the vector-Jacobian product a backward pass needs.
 ``get(name)`` returns an :class:`Activation` bundling the pair by name.
+They take arrays of any shape, and NaN and infinities pass through them by
+IEEE rules, as through numpy's and torch's (each is defined at +-inf).
 
 See chapter 2 (activation functions) and chapter 6 (backpropagation).
 """

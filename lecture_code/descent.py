@@ -136,7 +136,7 @@ def run(optimizer_name: str, surface, start=None, steps: int = 100, lr: float | 
     """
     surface = get(surface)
     w = _point(surface.start if start is None else start, "start")
-    steps = _checks.count(steps, "steps", minimum=0)
+    steps = _checks.count(steps, "steps", minimum=0, each=4, of="path points")
     opt = optimizers.make(optimizer_name, [w], lr, **options)
     path = np.full((steps + 1, 2), np.nan)
     path[0] = w
@@ -157,7 +157,7 @@ def gradient_descent(grad: Callable, lr: float, *, rng: np.random.Generator, sig
     """
     lr, sigma = _checks.positive(lr, "lr"), _checks.positive(sigma, "sigma")
     tol, rng = _checks.positive(tol, "tol", allow_zero=True), _checks.generator(rng)
-    W = sigma * rng.standard_normal(_checks.count(size, "size"))  # 1. initialise W ~ N(0, sigma^2)
+    W = sigma * rng.standard_normal(_checks.count(size, "size", each=4, of="weights"))  # 1. initialise W ~ N(0, sigma^2)
     path = [W]
     for _ in range(_checks.count(max_steps, "max_steps")):        # 2. loop until convergence
         step = lr * grad(W)                                       # 3. compute dL/dW (times eta)
@@ -186,7 +186,7 @@ def path_panel(steps: int = 100):
     Each setting runs ``steps`` steps of :func:`run`, drawn by :class:`lecture_code.plotting.PathFigure`.
     """
     from . import plotting, widgets
-    steps = _checks.count(steps, "steps")
+    steps = _checks.count(steps, "steps", each=4, of="path points")
     figure = plotting.PathFigure()
 
     def update(lr, optimizer, surface):

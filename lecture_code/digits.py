@@ -108,7 +108,7 @@ def split(X, y, *, rng: np.random.Generator, validation: float = 0.2, test: floa
 
 def network(hidden: int, *, rng: np.random.Generator) -> MLP:
     """``MLP([64, hidden, 10], 'relu', 'softmax')``: one hidden layer of ReLU units."""
-    return MLP([PIXELS, _checks.count(hidden, "hidden"), CLASSES], "relu", "softmax", rng=rng)
+    return MLP([PIXELS, _checks.count(hidden, "hidden", each=PIXELS + CLASSES, of="weights"), CLASSES], "relu", "softmax", rng=rng)
 
 
 def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
@@ -139,6 +139,7 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
 
 def predict(model: MLP, X) -> np.ndarray:
     """The predicted digit of every row: ``argmax_k p_k``, int64 ``(n,)``."""
+    _checks.instance(model, "model", MLP)
     return model.forward(X).argmax(axis=1)
 
 

@@ -60,6 +60,8 @@ def patience_panel(history, *, max_patience: int = 100, patience: int = 20) -> w
     max_patience, patience : int
         The slider's range ``1 .. max_patience`` and its starting value.
     """
+    from .training import History
+    _checks.instance(history, "history", History)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

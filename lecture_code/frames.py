@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _checks
 from .controls import Button, Choice
 
 __all__ = ["MAX_FRAMES", "grid_axes", "grid", "static_html", "frames_folder"]
@@ -44,8 +45,14 @@ FOLDER, URL = Path("_static") / "panels", "../_static/panels/"
 SCALE = 2
 
 
+def _panel_class():
+    from .widgets import Panel          # widgets imports this module
+    return Panel
+
+
 def grid_axes(panel) -> dict:
     """``{control: values}`` for the controls the kernel-free version precomputes."""
+    _checks.instance(panel, "panel", _panel_class())
     return {name: panel.static_values.get(name) or panel.controls[name].sweep(panel.static_frames)
             for name in panel.static_controls}
 

@@ -43,7 +43,8 @@ def polynomial_fit(x, y, degree: int) -> np.ndarray:
     (degree + 1,) coefficients, highest power first, as ``np.polyval`` takes them.
     """
     x, y = _points(x, y)
-    degree = _checks.count(degree, "degree", minimum=0)
+    degree = _checks.count(degree, "degree", minimum=0, each=4 * x.size + 4,
+                           of="polynomial features")
     return np.linalg.lstsq(np.vander(x, degree + 1), y, rcond=None)[0]
 
 
@@ -69,7 +70,7 @@ def draw_features(p: int, *, rng: np.random.Generator, scale: float = 10.0):
     -------
     omega, phase : (p,) each.
     """
-    p = _checks.count(p, "p")
+    p = _checks.count(p, "p", each=4, of="features")
     rng = _checks.generator(rng)
     scale = _checks.positive(scale, "scale")
     return scale * rng.standard_normal(p), rng.uniform(0.0, 2 * np.pi, p)
@@ -123,7 +124,7 @@ def double_descent(x_train, y_train, x_test, y_test, n_features, *, rng: np.rand
     x_train, y_train = _points(x_train, y_train)
     x_test, y_test = _points(x_test, y_test)
     ps = [_checks.count(p, "n_features[i]") for p in np.atleast_1d(n_features)]
-    draws = _checks.count(draws, "draws")
+    draws = _checks.count(draws, "draws", each=1e4, of="work (a least-squares fit per draw)")
     rows = []
     for p in ps:
         results = []

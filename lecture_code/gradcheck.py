@@ -62,8 +62,7 @@ def check_model(model, X, y, loss: str = "bce", h: float = 1e-6, **loss_options)
     Returns ``{'W1': err, 'b1': err, ...}``.
     """
     from .network import MLP
-    if not isinstance(model, MLP):
-        raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
+    _checks.instance(model, "model", MLP)
     model.loss_and_grads(X, y, loss, training=False, **loss_options)
     analytic = [g.copy() for g in model.gradients()]
 

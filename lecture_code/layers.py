@@ -27,6 +27,7 @@ def init_weights(d_in: int, d_out: int, init: str, rng: np.random.Generator):
     start at zero except for ``'torch'``.
     """
     d_in, d_out = _checks.count(d_in, "d_in"), _checks.count(d_out, "d_out")
+    _checks.affordable(d_in * d_out, "d_in and d_out", (d_in, d_out), "weights")
     init = _checks.choice(init, "init", INITS)
     _checks.generator(rng)
     if init == "torch":
@@ -59,6 +60,7 @@ class Dense:
                  rng: np.random.Generator | None = None, init: str | None = None,
                  W=None, b=None):
         d_in, d_out = _checks.count(d_in, "d_in"), _checks.count(d_out, "d_out")
+        _checks.affordable(d_in * d_out, "d_in and d_out", (d_in, d_out), "weights")
         self.activation = activations.get(activation)
         if W is None or b is None:
             if rng is None:

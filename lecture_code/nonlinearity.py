@@ -218,7 +218,7 @@ def activation_panel(X, y, *, seed: int = 0, hidden: int = 16, max_hidden: int =
     """
     X = _checks.as_matrix(X, "X", columns=2)
     seed = _checks.count(seed, "seed", minimum=0)
-    max_hidden = _checks.count(max_hidden, "max_hidden")
+    max_hidden = _checks.count(max_hidden, "max_hidden", each=1e5, of="work (a network per size)")
     hidden = _checks.count(hidden, "hidden")
     if hidden > max_hidden:
         raise ValueError(f"hidden must be at most max_hidden ({max_hidden}), got {hidden}")

@@ -55,7 +55,7 @@ class Perceptron:
     mistakes: list[int] = field(default_factory=list)   # mistakes made in each epoch of fit
 
     def __post_init__(self):
-        self.n_features = _checks.count(self.n_features, "n_features")
+        self.n_features = _checks.count(self.n_features, "n_features", each=2, of="weights")
         self.lr = _checks.positive(self.lr, "lr")
         self.w0 = _checks.finite(self.w0, "w0")
         self.w = (np.zeros(self.n_features) if self.w is None

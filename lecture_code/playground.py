@@ -47,7 +47,7 @@ def bumps(n: int, *, rng: np.random.Generator, noise: float = 0.1):
     about [-1, 1]; ``noise`` is the standard deviation of Gaussian noise on y.
     Returns ``X`` (n, 2) and ``y`` (n,), float64.
     """
-    n, rng = _checks.count(n, "n"), _checks.generator(rng)
+    n, rng = _checks.count(n, "n", each=8, of="points"), _checks.generator(rng)
     noise = _checks.positive(noise, "noise", allow_zero=True)
     X = rng.uniform(-1.5, 1.5, size=(n, 2))
     c = np.array([0.5, 0.5])
@@ -142,6 +142,7 @@ def make_data(config: Config):
     X_train, X_test : (n_train, 2), (n_test, 2) float64, ``n_test = ceil(test_fraction * points)``;
     y_train, y_test : class labels 0/1 (int64), or float64 targets for the regression set.
     """
+    _checks.instance(config, "config", Config)
     rng = np.random.default_rng(config.seed)
     X, y = _MAKERS[config.dataset](config.points, rng, config.noise)
     return datasets.train_test_split(X, y, config.test_fraction, rng=rng)
@@ -226,6 +227,7 @@ def one_blas_thread():
 def build(config: Config, rng: np.random.Generator) -> MLP:
     """The untrained network of ``config``: a sigmoid output for two classes, linear for
     regression; ``rng`` draws its weights (and later its dropout masks)."""
+    _checks.instance(config, "config", Config)
     return MLP(config.sizes, config.activation, "linear" if config.regression else "sigmoid",
                rng=rng, dropout=config.dropout)
 
@@ -252,6 +254,7 @@ def run(config: Config = Config()) -> Result:
     -------
     Result
     """
+    _checks.instance(config, "config", Config)
     if not isinstance(config, Config):
         raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
     X_train, X_test, y_train, y_test = make_data(config)
@@ -277,6 +280,7 @@ def cost(config: Config) -> float:
     adds ``n_test M`` per epoch, the redraw a constant. Only ratios matter:
     the live panel learns the seconds per unit from what it computes.
     """
+    _checks.instance(config, "config", Config)
     n_test = int(np.ceil(config.test_fraction * config.points))
     n_train = config.points - n_test
     rows = n_train if config.batch_size is None else min(config.batch_size, n_train)
@@ -297,6 +301,7 @@ def controls(config: Config = Config()) -> dict:
     ``{knob: Slider, Choice or Button}`` (see :mod:`lecture_code.widgets`); the
     ``restart`` knob is a button that counts clicks ("retrain with new weights").
     """
+    _checks.instance(config, "config", Config)
     from .widgets import Button, Choice, Slider
     c = config
     return {
@@ -336,6 +341,7 @@ def panel(config: Config = Config()):
     -------
     lecture_code.widgets.Panel
     """
+    _checks.instance(config, "config", Config)
     from . import compiled_training
     from .plotting import PlaygroundFigure
     from .widgets import Panel
@@ -482,6 +488,7 @@ def site_html(config: Config = Config()) -> str:
     relative to a chapter page in ``book/``. The knobs in the page's address
     override ``config``.
     """
+    _checks.instance(config, "config", Config)
     if not isinstance(config, Config):
         raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
     knobs = {k: v for k, v in config.__dict__.items()}

@@ -177,7 +177,7 @@ def linear_pieces(f: Callable, lo: float, hi: float, resolution: int = 2 ** 14 +
     lo, hi = float(lo), float(hi)
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise ValueError(f"lo and hi must be finite with lo < hi, got {lo} and {hi}")
-    resolution = _checks.count(resolution, "resolution", minimum=3)
+    resolution = _checks.count(resolution, "resolution", minimum=3, each=8, of="samples")
     x = np.linspace(lo, hi, resolution)
     y = _checks.as_array(np.asarray(f(x[:, None]), dtype=np.float64).reshape(-1), "f(x)")
     if y.shape != x.shape:

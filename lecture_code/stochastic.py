@@ -37,7 +37,7 @@ def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generato
         return model.flat_grads.copy()
     full = gradient(slice(None))
     errors = [np.linalg.norm(gradient(rng.choice(len(X), batch, replace=False)) - full)
-              for _ in range(_checks.count(draws, "draws"))]
+              for _ in range(_checks.count(draws, "draws", each=1e3, of="work (a gradient per draw)"))]
     return float(np.mean(errors) / np.linalg.norm(full))
 
 
@@ -63,7 +63,8 @@ def noisy_descent(surface, lr: float, noise: float, steps: int, *, rng: np.rando
     """
     surface = get(surface)
     lr, noise = _checks.positive(lr, "lr"), _checks.positive(noise, "noise", allow_zero=True)
-    steps, runs = _checks.count(steps, "steps", minimum=0), _checks.count(runs, "runs")
+    steps = _checks.count(steps, "steps", minimum=0, each=16, of="path points")
+    runs = _checks.count(runs, "runs", each=16 * (steps + 1), of="path points")
     rng = _checks.generator(rng)
     paths = np.empty((steps + 1, runs, 2))
     paths[0] = _point(surface.start if start is None else start, "start")
@@ -89,7 +90,8 @@ def settle(surface, w, lr: float = 0.02, steps: int = 1000) -> np.ndarray:
     w = _checks.as_array(w, "w", ndim=(1, 2))
     if w.shape[-1] != 2:
         raise ValueError(f"w must hold points (w1, w2) in its last axis, got shape {w.shape}")
-    lr, steps = _checks.positive(lr, "lr"), _checks.count(steps, "steps", minimum=0)
+    lr, steps = _checks.positive(lr, "lr"), _checks.count(steps, "steps", minimum=0, each=1e3,
+                                                             of="work (a step each)")
     for _ in range(steps):
         w = w - lr * surface.grad(w)
     return w

@@ -175,7 +175,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         if not has_val:
             raise ValueError("patience (early stopping) needs a validation set: pass X_val, y_val")
         patience = _checks.count(patience, "patience")
-    epochs = _checks.count(epochs, "epochs")
+    epochs = _checks.count(epochs, "epochs", each=1e3, of="work (an epoch each)")
     n = X.shape[0]
     batch = n if batch_size is None else min(_checks.count(batch_size, "batch_size"), n)
     _checks.generator(rng)

@@ -34,8 +34,9 @@ def deep_mlp(depth: int, activation: str = "sigmoid", *, rng: np.random.Generato
     ReLU and ELU, Glorot otherwise) and one linear output; ``X`` is ``(n, width)``
     and ``y`` is ``(n, 1)``, both standard normal.
     """
-    depth = _checks.count(depth, "depth")
-    width, n = _checks.count(width, "width"), _checks.count(n, "n")
+    depth = _checks.count(depth, "depth", each=500, of="memory for its layers")
+    width = _checks.count(width, "width", each=depth * width, of="weights")
+    n = _checks.count(n, "n", each=3 * depth * width, of="activations")
     activation = _checks.choice(activation, "activation", HIDDEN_ACTIVATIONS)
     _checks.generator(rng)
     model = network.MLP([width] * (depth + 1) + [1], activation, "linear", rng=rng)

@@ -96,6 +96,9 @@ class Panel:
             static_controls = (static_control,)
         self.static_controls = _frames.default_grid_controls(self.controls, self.static_frames,
                                                              static_controls)
+        if static_values is not None and not isinstance(static_values, dict):
+            raise _checks.NotNumbers(f"static_values must be a dict {{control: values}}, got "
+                                     f"{type(static_values).__name__}")
         self.static_values = {name: list(v) for name, v in (static_values or {}).items()}
         for name in (*self.static_controls, *self.static_values):
             if name not in self.controls:
