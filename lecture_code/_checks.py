@@ -175,6 +175,34 @@ def count(value, name: str, minimum: int = 1, each: float = 0.0, of: str = "memo
     return int(value)
 
 
+def seed(value, name: str = "seed") -> int:
+    """Return ``value`` if it is a whole number >= 0 (numpy's seeds, of any size), else raise.
+
+    A seed allocates nothing, so it has no upper bound (``np.random.default_rng``
+    takes any non-negative integer); None, which would draw a fresh seed from the
+    operating system, is refused where a function promises the same result each call.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise NotNumbers(f"{name} must be a whole number >= 0 (a seed), got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0 (a seed), got {value!r}")
+    return int(value)
+
+
+def text(value, name: str) -> str:
+    """Return ``value`` if it is text (a label, a title: any text is fine), else raise."""
+    if not isinstance(value, str):
+        raise NotNumbers(f"{name} must be text (a str), got {type(value).__name__}")
+    return value
+
+
+def function(value, name: str):
+    """Return ``value`` if it can be called (a function of the caller's), else raise."""
+    if not callable(value):
+        raise NotNumbers(f"{name} must be a function (callable), got {type(value).__name__}")
+    return value
+
+
 def flag(value, name: str) -> bool:
     """Return ``value`` if it is True or False, else raise (``'no'`` would read as true)."""
     if not isinstance(value, (bool, np.bool_)):
@@ -218,7 +246,7 @@ def affordable(numbers: float, name: str, value, what: str = "memory") -> None:
     """
     nbytes = 8.0 * float(numbers)
     if nbytes > BUDGET.bytes:
-        raise ValueError(f"{name} {value!r} need{'s' if not name.endswith('s') else ''} "
+        raise ValueError(f"{name} = {value!r} need{'s' if not name.endswith('s') else ''} "
                          f"{_size(nbytes)} of {what}; the budget is {_size(BUDGET.bytes)} "
                          f"(lecture_code.BUDGET.bytes, raise it to allow more)")
 
@@ -226,7 +254,7 @@ def affordable(numbers: float, name: str, value, what: str = "memory") -> None:
 def workable(operations: float, name: str, value, what: str) -> None:
     """Raise ``ValueError`` naming ``name`` unless ``operations`` fit :attr:`Budget.operations`."""
     if float(operations) > BUDGET.operations:
-        raise ValueError(f"{name} {value!r} {what}: about {float(operations):.2g} operations, "
+        raise ValueError(f"{name} = {value!r} {what}: about {float(operations):.2g} operations, "
                          f"{float(operations) / 1e9:.2g} s or more; the budget is "
                          f"{BUDGET.operations:.2g} (lecture_code.BUDGET.operations, raise it to "
                          f"allow more)")

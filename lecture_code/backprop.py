@@ -199,7 +199,7 @@ def counted_backprop(model: network.MLP, X, y, loss: str = "mse") -> dict:
     """
     if not isinstance(model, network.MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    loss_fn = _losses.get(loss)
+    loss_fn = _losses._get(loss)
     X = _checks.as_matrix(X, "X", columns=model.sizes[0])
     Y = _checks.as_matrix(y, "y", columns=model.sizes[-1])
     _checks.same_rows(X, Y, "X", "y")

@@ -137,7 +137,7 @@ def run(optimizer_name: str, surface, start=None, steps: int = 100, lr: float | 
     surface = get(surface)
     w = _point(surface.start if start is None else start, "start")
     steps = _checks.count(steps, "steps", minimum=0, each=4, of="path points")
-    opt = optimizers.make(optimizer_name, [w], lr, **options)
+    opt = optimizers._make(optimizer_name, [w], lr, "optimizer_name", **options)
     path = np.full((steps + 1, 2), np.nan)
     path[0] = w
     with np.errstate(over="ignore", invalid="ignore"):

@@ -91,6 +91,9 @@ def parameter_index(model: MLP, layer: int, key: str, position) -> int:
     if key not in ("W", "b"):
         raise ValueError(f"key must be 'W' (weights) or 'b' (biases), got {key!r}")
     array = model.layers[layer].params[key]
+    if not isinstance(position, (int, np.integer, tuple, list)) or isinstance(position, bool):
+        raise _checks.NotNumbers(f"position must be a tuple of whole numbers (an int for b), "
+                                 f"got {type(position).__name__}")
     position = (position,) if isinstance(position, (int, np.integer)) else tuple(position)
     if len(position) != array.ndim or not all(
             isinstance(p, (int, np.integer)) and not isinstance(p, bool) and 0 <= p < s
@@ -108,7 +111,7 @@ def parameter_index(model: MLP, layer: int, key: str, position) -> int:
 
 def _targets(y, model: MLP) -> np.ndarray:
     k = model.sizes[-1]
-    y = np.asarray(y)
+    y = _checks.as_array(y, "y", ndim=(1, 2))
     if k > 1 and y.ndim == 1:            # class labels for a softmax output
         from .datasets import one_hot
         return one_hot(y, k)
@@ -137,7 +140,7 @@ def model_loss_fn(model: MLP, X, y, loss: str, index_1: int, index_2: int
     """
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    loss_fn = _losses.get(loss)
+    loss_fn = _losses._get(loss)
     X = _checks.as_matrix(X, "X", columns=model.sizes[0])
     Y = _targets(y, model)
     _checks.same_rows(X, Y, "X", "y")

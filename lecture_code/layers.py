@@ -61,8 +61,11 @@ class Dense:
                  W=None, b=None):
         d_in, d_out = _checks.count(d_in, "d_in"), _checks.count(d_out, "d_out")
         _checks.affordable(d_in * d_out, "d_in and d_out", (d_in, d_out), "weights")
-        self.activation = activations.get(activation)
-        if W is None or b is None:
+        self.activation = activations._get(activation, "activation")
+        if (W is None) != (b is None):
+            raise ValueError(f"W and b must be given together (or neither, to draw them), "
+                             f"got {'b' if W is None else 'W'} alone")
+        if W is None:
             if rng is None:
                 raise ValueError("rng is required to initialise a Dense layer "
                                  "(or pass both W and b)")
@@ -96,7 +99,11 @@ class Dense:
         return self.A
 
     def backward(self, dA) -> np.ndarray:
-        """Given ``dA = dL/dA`` of shape ``(n, d_out)``, fill ``grads`` and return ``dL/dX``."""
+        """Given ``dA = dL/dA`` of shape ``(n, d_out)``, fill ``grads`` and return ``dL/dX``.
+
+        ``dA`` may hold NaN or infinities (a diverging run's gradient): they pass
+        through by IEEE rules, as through torch's backward.
+        """
         if self.A is None:
             raise ValueError("call forward before backward")
         dA = _checks.numbers(dA, "dA")

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import _checks, losses as _losses, regularization
+from . import _checks, activations as _activations, losses as _losses, regularization
 from .layers import Dense
 
 __all__ = ["MLP"]
@@ -48,6 +48,8 @@ class MLP:
         _checks.affordable(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])), "sizes",
                            sizes, "weights")
         _checks.generator(rng)
+        activation = _activations._get(activation, "activation")
+        output = _activations._get(output, "output")
         self.sizes = sizes
         self.layers = [Dense(d_in, d_out, activation if i < len(sizes) - 2 else output,
                              rng=rng, init=init)
@@ -112,7 +114,8 @@ class MLP:
     # -- passes --------------------------------------------------------------
     def forward(self, X, training: bool = False) -> np.ndarray:
         """Network output for ``X`` of shape ``(n, d_in)``; dropout acts only in training."""
-        return self._forward(_checks.as_matrix(X, "X", columns=self.sizes[0]), training)
+        X = _checks.as_matrix(X, "X", columns=self.sizes[0])
+        return self._forward(X, _checks.flag(training, "training"))
 
     __call__ = forward
 
@@ -123,7 +126,11 @@ class MLP:
         return self.layers[-1]._forward(A)
 
     def backward(self, dA) -> np.ndarray:
-        """Backpropagate ``dA = dL/d(output)``: fill every layer's ``grads``, return dL/dX."""
+        """Backpropagate ``dA = dL/d(output)``: fill every layer's ``grads``, return dL/dX.
+
+        ``dA`` may hold NaN or infinities (a diverging run's gradient): they pass
+        through by IEEE rules, as through torch's backward.
+        """
         last = self.layers[-1]
         if last.A is None:
             raise ValueError("call forward before backward")
@@ -144,7 +151,7 @@ class MLP:
 
     def _check_loss(self, loss, X, y, name: str = "y"):
         """Validated (loss, X, Y) for this network: the output fits the loss, the labels too."""
-        loss = _losses.get(loss)
+        loss = _losses._get(loss)
         last = self.layers[-1]
         _losses.check_output(loss, last.activation.name, self.sizes[-1])
         X = _checks.as_matrix(X, "X", columns=self.sizes[0])
@@ -184,6 +191,7 @@ class MLP:
         loss, X, y = self._check_loss(loss, X, y)
         penalty = _checks.choice(penalty, "penalty", regularization.PENALTIES)
         lam = _checks.positive(lam, "lam", allow_zero=True)
+        training = _checks.flag(training, "training")
         data_loss = self._loss_and_grads(X, y, loss, penalty, lam, training)[0]
         return data_loss + regularization.penalty(self.weights, penalty, lam)
 

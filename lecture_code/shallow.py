@@ -48,7 +48,7 @@ def hidden(x, theta, activation: str = "relu") -> np.ndarray:
     """
     x = _checks.as_matrix(x, "x", columns=1)
     theta, _ = _theta_phi(theta)
-    return activations.get(activation).forward(theta[:, 0] + x * theta[:, 1])
+    return activations._get(activation, "activation").forward(theta[:, 0] + x * theta[:, 1])
 
 
 def forward(x, theta, phi, activation: str = "relu") -> np.ndarray:

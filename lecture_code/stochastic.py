@@ -29,7 +29,7 @@ def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generato
     ``g`` is the gradient on all of ``(X, y)`` (``(n, d_in)``, ``(n, d_out)``), ``g_B``
     on ``batch_size`` rows drawn without replacement; 0 when that is all n rows.
     """
-    loss_fn, (X, Y) = _losses.get(loss), _data(model, X, y)
+    loss_fn, (X, Y) = _losses._get(loss), _data(model, X, y)
     batch, rng = min(_checks.count(batch_size, "batch_size"), len(X)), _checks.generator(rng)
 
     def gradient(rows):

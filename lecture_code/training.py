@@ -159,7 +159,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     """
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    loss_fn = _losses.get(loss)
+    loss_fn = _losses._get(loss)
     _losses.check_output(loss_fn, model.layers[-1].activation.name, model.sizes[-1])
     X = _checks.as_matrix(X, "X", columns=model.sizes[0])
     Y = _targets(y, model, loss_fn, "y")
@@ -198,7 +198,8 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
                              "when a ready optimizer is passed")
         opt, grads = optimizer, _own_optimizer(optimizer, model)
     else:   # one flat vector: the same update, in one vectorised step
-        opt = _optimizers.make(optimizer, [model.flat_params], lr, **optimizer_options)
+        opt = _optimizers._make(optimizer, [model.flat_params], lr, "optimizer",
+                                **optimizer_options)
         grads = [model.flat_grads]
     if fused:
         from . import compiled_training

@@ -77,6 +77,8 @@ NOT_CALLED = {
     "lecture_code.controls.Slider.build": "builds an ipywidgets control",
     "lecture_code.controls.Choice.build": "builds an ipywidgets control",
     "lecture_code.controls.Button.build": "builds an ipywidgets control",
+    "lecture_code.optimizers.Optimizer": "the base class, with no update rule: it refuses to be "
+                                         "made (TypeError naming make); its subclasses are walked",
     "lecture_code.playground.one_blas_thread": "a context manager over threadpoolctl, no arguments",
     "lecture_code.fused_training.FusedStep": "the step behind train(fused=True), made by train "
                                              "after it has checked every argument",
@@ -254,8 +256,33 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
 #: Arguments whose value is free text (a label, a title): any text is fine.
 FREE_TEXT = {"label", "alt", "title", "note", "against", "name_"}
 
+#: Arguments that seed numpy's generator: any whole number >= 0 is a seed
+#: (``np.random.default_rng`` takes integers of any size), and a seed allocates nothing,
+#: so a huge one is a valid seed, not a count past the budget (``_checks.seed``).
+SEEDS = {"seed"}
+
+_ARITHMETIC = ("counts what a network of these sizes would hold or cost, with integer "
+               "arithmetic; it builds nothing, so sizes past the memory budget are the question "
+               "it answers, not a danger")
+
 #: Documented acceptances beyond the general ones: (callable, argument, kind of bad value).
 ACCEPTED: dict[tuple[str, str, str], str] = {
+    ("lecture_code.backprop.training_costs", "sizes", "huge sizes"): _ARITHMETIC,
+    ("lecture_code.backprop.training_costs", "batch_size", "past the budget"): _ARITHMETIC,
+    ("lecture_code.landscape.n_parameters", "sizes", "huge sizes"): _ARITHMETIC,
+    ("lecture_code.shallow.count_parameters", "sizes", "huge sizes"): _ARITHMETIC,
+    ("lecture_code.landscape.grid_evaluations", "values_per_parameter", "past the budget"):
+        "an exact integer m ** p; its digits are bounded by BUDGET.digits, not its base",
+    ("lecture_code.losses.check_output", "units", "past the budget"):
+        "compares the number of output units with the loss; it allocates nothing",
+    ("lecture_code.losses.targets", "name", "unknown name"):
+        "name is the word for y_true in targets' messages: any text (documented)",
+    ("lecture_code.losses.targets", "y_true", "wrong shape"):
+        "with columns=None (the default) targets of any number of columns are taken (documented)",
+    ("lecture_code.regularization.penalty", "weights", "ragged"):
+        "a list of weight matrices of different sizes is what weights is (model.weights)",
+    ("lecture_code.perceptron.perceptron_output", "x", "wrong shape"):
+        "a (2, 2) x is two rows of two features, which the docstring accepts",
 }
 
 
@@ -474,6 +501,8 @@ def classify(walked: Walked, argument: str | None, kind: str, bad) -> str:
         return "accepted: None is the default"
     if argument in FREE_TEXT and kind in ("unknown name", "other case"):
         return "accepted: free text"
+    if argument in SEEDS and kind in ("huge", "past the budget"):
+        return "accepted: any whole number >= 0 is a seed"
     if (walked.name, argument, kind) in ACCEPTED:
         return "accepted: documented in ACCEPTED"
     if _mentions(walked.doc, kind):
@@ -504,6 +533,8 @@ def calls() -> list[tuple[Walked, str | None, str, Any]]:
             continue                                  # reported by the valid call
         for p in _walked_parameters(walked.signature):
             example = valid.get(p.name, p.default)
+            if example is None and p.name in VALID:   # None means "the default": try bad numbers
+                example = VALID[p.name]()
             for kind, bad in bad_values(example, p.default):
                 out.append((walked, p.name, kind, bad))
     return out

@@ -186,9 +186,9 @@ def test_not_numbers_is_a_type_error_and_a_value_error():
 # -- the calls of issue 26: each refused at once, naming its argument ----------------------
 def test_sizes_past_the_budget_are_refused_with_the_memory_they_need():
     from lecture_code import shallow
-    with pytest.raises(ValueError, match=r"sizes \[100000, 100000, 1\] need 80 GB of weights"):
+    with pytest.raises(ValueError, match=r"sizes = \[100000, 100000, 1\] need 80 GB of weights"):
         network.MLP([100_000, 100_000, 1], rng=rng())
-    with pytest.raises(ValueError, match=r"^k 40 needs 70.4 TB of memory for 2\*\*40 \+ 1 knots"):
+    with pytest.raises(ValueError, match=r"^k = 40 needs 70.4 TB of memory for 2\*\*40 \+ 1 knots"):
         shallow.sawtooth_shallow(40)
 
 
@@ -199,7 +199,7 @@ def test_the_budget_is_one_object_a_user_can_raise(monkeypatch):
     theta, phi = shallow.sawtooth_shallow(14)
     assert theta.shape == (2 ** 14, 2)
     monkeypatch.setattr(_checks.BUDGET, "bytes", 1e6)
-    with pytest.raises(ValueError, match=r"k 14 needs 1.05 MB .* the budget is 1 MB"):
+    with pytest.raises(ValueError, match=r"k = 14 needs 1.05 MB .* the budget is 1 MB"):
         shallow.sawtooth_shallow(14)
 
 
