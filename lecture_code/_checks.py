@@ -189,6 +189,18 @@ def seed(value, name: str = "seed") -> int:
     return int(value)
 
 
+def items(value, name: str, what: str = "values", minimum: int = 1) -> list:
+    """``value`` as a list if it is a list, tuple or 1-D array of at least ``minimum`` items
+    (not text, None, a dict or a single number), else raise naming ``name``."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__") \
+            or (isinstance(value, np.ndarray) and value.ndim != 1):
+        raise NotNumbers(f"{name} must be a list of {what}, got {type(value).__name__}")
+    if len(value) < minimum:
+        raise ValueError(f"{name} must list at least {minimum if minimum > 1 else 'one'} "
+                         f"value ({what}), got {len(value)}")
+    return list(value)
+
+
 def text(value, name: str) -> str:
     """Return ``value`` if it is text (a label, a title: any text is fine), else raise."""
     if not isinstance(value, str):

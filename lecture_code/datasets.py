@@ -229,8 +229,8 @@ def train_test_split(X, y, test_fraction: float = 0.25, *, rng: np.random.Genera
     ``X`` parts are float64, ``y`` parts keep the dtype of ``y``.
     """
     X = _checks.as_matrix(X, "X")
+    _checks.as_array(y, "y", ndim=(1, 2))
     y_arr = np.asarray(y)
-    _checks.as_array(y_arr, "y", ndim=(1, 2))
     _checks.same_rows(X, y_arr, "X", "y")
     f = _checks.in_range(_checks.positive(test_fraction, "test_fraction"),
                          "test_fraction", 0.0, 1.0)

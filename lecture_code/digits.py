@@ -70,6 +70,7 @@ def load(*, scale: bool = True):
     X : (1797, 64) float64 (``X[i].reshape(8, 8)`` is the image); y : (1797,) int64 in 0..9.
     Fresh copies on every call.
     """
+    scale = _checks.flag(scale, "scale")
     global _TABLE
     if _TABLE is None:
         _TABLE = _raw((resources.files(__package__) / "data" / FILE).read_bytes())
@@ -93,7 +94,8 @@ def split(X, y, *, rng: np.random.Generator, validation: float = 0.2, test: floa
 
     Two calls of :func:`lecture_code.datasets.train_test_split`: first the test
     part, then from the rest ``validation / (1 - test)`` of it. For the
-    digits (n = 1797): 1077 training, 360 validation, 360 test rows.
+    digits (n = 1797): 1077 training, 360 validation, 360 test rows. ``y`` is
+    ``(n,)`` labels or ``(n, k)`` targets, as for ``train_test_split``.
     """
     validation = _checks.positive(validation, "validation")
     test = _checks.positive(test, "test")
@@ -106,6 +108,16 @@ def split(X, y, *, rng: np.random.Generator, validation: float = 0.2, test: floa
     return Split(X_train, y_train, X_val, y_val, X_test, y_test)
 
 
+def _training_work(data: Split, hidden: int, epochs: int, batch_size: int = 64) -> float:
+    """Operations of :func:`fit` (for ``BUDGET.operations``): per parameter of the
+    64-hidden-10 network about a hundred to allocate, draw and copy it (weights,
+    gradients, Adam's moments, the best epoch's copy), ten per step to update
+    it, and three multiply-adds per training row and epoch (forward and backward)."""
+    parameters = (PIXELS + 1) * hidden + (hidden + 1) * CLASSES
+    steps = epochs * -(-len(data.X_train) // batch_size)
+    return parameters * (100.0 + 10.0 * steps + 3.0 * epochs * len(data.X_train))
+
+
 def network(hidden: int, *, rng: np.random.Generator) -> MLP:
     """``MLP([64, hidden, 10], 'relu', 'softmax')``: one hidden layer of ReLU units."""
     return MLP([PIXELS, _checks.count(hidden, "hidden", each=PIXELS + CLASSES, of="weights"), CLASSES], "relu", "softmax", rng=rng)
@@ -115,7 +127,8 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
         rng: np.random.Generator, lr: float = 0.01, batch_size: int = 64):
     """Draw :func:`network` and train it: Adam on ``'cce'``, minibatches, L2 penalty ``lam``.
 
-    ``rng`` draws the initial weights, then shuffles the minibatches. The
+    ``rng`` draws the initial weights, then shuffles the minibatches (a
+    ``batch_size`` above the training rows is the whole set, as in ``train``). The
     history records the validation loss and accuracy after every epoch.
     Training takes the fast path (``train(..., fused=True)``, equal to the
     readable loop to rounding). The products are small, so numpy's BLAS runs on one thread here
@@ -126,8 +139,11 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
     -------
     model : MLP (trained); history : :class:`lecture_code.training.History`
     """
-    if not isinstance(data, Split):
-        raise TypeError(f"data must be a digits.Split, got {type(data).__name__}")
+    _checks.instance(data, "data", Split)
+    hidden, epochs = _checks.count(hidden, "hidden"), _checks.count(epochs, "epochs")
+    lr, batch_size = _checks.positive(lr, "lr"), _checks.count(batch_size, "batch_size")
+    _checks.workable(_training_work(data, hidden, epochs, batch_size), "hidden", hidden,
+                     f"trained for {epochs} epochs on {len(data.X_train)} rows")
     model = network(hidden, rng=rng)
     with one_blas_thread():
         history = training.train(model, data.X_train, data.y_train, loss="cce", optimizer="adam",
@@ -161,6 +177,7 @@ def confusion_matrix(y_true, y_pred, classes: int = CLASSES) -> np.ndarray:
     (classes, classes) int64
     """
     classes = _checks.count(classes, "classes")
+    _checks.affordable(classes * classes, "classes", classes, "counts (classes x classes)")
     t, p = _labels(y_true, "y_true", classes), _labels(y_pred, "y_pred", classes)
     _checks.same_shape(t, p, "y_true", "y_pred")
     return np.bincount(t * classes + p, minlength=classes * classes).reshape(classes, classes)
@@ -181,8 +198,8 @@ def recall(matrix) -> np.ndarray:
 
 def misclassified(y_true, y_pred) -> np.ndarray:
     """Indices ``i`` with ``y_pred[i] != y_true[i]``, in increasing order."""
-    t, p = np.asarray(y_true), np.asarray(y_pred)
-    if t.shape != p.shape or t.ndim != 1:
+    t, p = _checks.as_array(y_true, "y_true", ndim=1), _checks.as_array(y_pred, "y_pred", ndim=1)
+    if t.shape != p.shape:
         raise ValueError(f"y_true and y_pred must be 1-D and of equal length, "
                          f"got shapes {t.shape} and {p.shape}")
     return np.flatnonzero(t != p)
@@ -201,8 +218,18 @@ def grid_search(data: Split, hidden_units: Sequence[int], lams: Sequence[float],
     -------
     accuracy : (len(hidden_units), len(lams)) float64; best : (hidden, lam)
     """
-    if not len(hidden_units) or not len(lams):
-        raise ValueError("hidden_units and lams must each list at least one value")
+    _checks.instance(data, "data", Split)
+    hidden_units = [_checks.count(h, f"hidden_units[{i}]") for i, h in
+                    enumerate(_checks.items(hidden_units, "hidden_units", "hidden sizes"))]
+    lams = [_checks.positive(lam, f"lams[{j}]", allow_zero=True)
+            for j, lam in enumerate(_checks.items(lams, "lams", "penalty strengths"))]
+    seed = _checks.seed(seed)
+    epochs = _checks.count(options.get("epochs", 20), "epochs")
+    batch_size = _checks.count(options.get("batch_size", 64), "batch_size")
+    _checks.workable(sum(_training_work(data, h, epochs, batch_size) for h in hidden_units)
+                     * len(lams),
+                     "hidden_units", hidden_units,
+                     f"trained with {len(lams)} lams for {epochs} epochs each")
     accuracy = np.empty((len(hidden_units), len(lams)))
     for i, hidden in enumerate(hidden_units):
         for j, lam in enumerate(lams):
@@ -220,6 +247,8 @@ def panel(data: Split, *, seed: int = 0, **options):
     validation set's confusion matrix. The static site holds a grid of all three.
     Returns a :class:`lecture_code.widgets.Panel`.
     """
+    _checks.instance(data, "data", Split)
+    seed = _checks.seed(seed)
     from . import widgets
     from .plotting.digits import DigitsFigure
     from . import compiled_training

@@ -27,7 +27,8 @@ def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generato
     """How far a minibatch gradient strays: mean over draws of ``|g_B - g| / |g|``.
 
     ``g`` is the gradient on all of ``(X, y)`` (``(n, d_in)``, ``(n, d_out)``), ``g_B``
-    on ``batch_size`` rows drawn without replacement; 0 when that is all n rows.
+    on ``batch_size`` rows drawn without replacement; 0 when that is all n rows
+    (a ``batch_size`` above n is taken as all n rows).
     """
     loss_fn, (X, Y) = _losses._get(loss), _data(model, X, y)
     batch, rng = min(_checks.count(batch_size, "batch_size"), len(X)), _checks.generator(rng)
@@ -128,6 +129,9 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
     the number of updates (64 / B per epoch), with full-batch descent in grey
     on both: small batches make many cheap, noisy steps.
     """
+    seed, lr = _checks.seed(seed), _checks.positive(lr, "lr")
+    epochs = _checks.count(epochs, "epochs", each=1e3 * len(PANEL_BATCH_SIZES) * 64,
+                           of="work (an epoch per batch size)")
     from . import datasets, training, widgets
     from .plotting import BatchSizeFigure
     X, y = datasets.moons(64, rng=np.random.default_rng(seed), noise=0.2)

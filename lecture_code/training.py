@@ -127,7 +127,8 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     epochs : int
         Passes over the training set.
     batch_size : int, optional
-        Rows per step; ``None`` means the whole training set.
+        Rows per step; ``None``, or any size above the number of rows, means
+        the whole training set.
     rng : numpy.random.Generator
         Shuffles the minibatches.
     X_val, y_val : array, optional
@@ -181,8 +182,10 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     _checks.generator(rng)
     penalty = _checks.choice(penalty, "penalty", regularization.PENALTIES)
     lam = _checks.positive(lam, "lam", allow_zero=True)
-    if on_epoch is not None and not callable(on_epoch):
-        raise ValueError(f"on_epoch must be a function of the epoch, got {on_epoch!r}")
+    if on_epoch is not None:
+        _checks.function(on_epoch, "on_epoch")
+    raise_on_divergence = _checks.flag(raise_on_divergence, "raise_on_divergence")
+    fused = _checks.flag(fused, "fused")
     if accuracy is None:
         classify = loss_fn.name in ("bce", "cce")
     elif accuracy is True or accuracy is False:

@@ -53,6 +53,10 @@ SECONDS = 1.0
 VALID_SECONDS = 5.0
 #: Memory a call may allocate beyond what the walk holds (the package's budget is 1 GB).
 MEMORY = 3 * 2 ** 30
+#: The package's operations budget in the walk: what runs in ``SECONDS`` (the budget counts
+#: a nanosecond an operation), so a call the walk would time out is refused by the budget
+#: instead (lecture_code.BUDGET.operations is ten seconds' worth outside the walk).
+OPERATIONS = SECONDS * 1e9
 
 #: Parts of the package that are not walked, each with its reason.
 NOT_WALKED = {
@@ -192,6 +196,10 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
         "x": lambda: 0.5, "y_bar": lambda: 1.0, "theta": lambda: np.ones((2, 2)),
         "phi": lambda: np.ones(3)},
     "lecture_code.controls.Choice": {"value": lambda: "a"},
+    # start: a point (w1, w2) of the surface (the table's 0.0 is a number elsewhere)
+    "lecture_code.descent.run": {"start": lambda: np.array([0.5, -0.5])},
+    "lecture_code.stochastic.noisy_descent": {"start": lambda: np.array([0.5, -0.5])},
+    "lecture_code.stochastic.escape_fraction": {"start": lambda: np.array([0.5, -0.5])},
     "lecture_code.digits.fit": {"data": lambda: digits_split(), "hidden": lambda: 2,
                                 "epochs": lambda: 1},
     "lecture_code.digits.grid_search": {"data": lambda: digits_split(), "epochs": lambda: 1},
@@ -265,6 +273,9 @@ _ARITHMETIC = ("counts what a network of these sizes would hold or cost, with in
                "arithmetic; it builds nothing, so sizes past the memory budget are the question "
                "it answers, not a danger")
 
+_WHOLE_SET = ("a batch larger than the training set is the whole set (documented): the rows "
+              "are taken, not allocated")
+
 #: Documented acceptances beyond the general ones: (callable, argument, kind of bad value).
 ACCEPTED: dict[tuple[str, str, str], str] = {
     ("lecture_code.backprop.training_costs", "sizes", "huge sizes"): _ARITHMETIC,
@@ -279,6 +290,19 @@ ACCEPTED: dict[tuple[str, str, str], str] = {
         "name is the word for y_true in targets' messages: any text (documented)",
     ("lecture_code.losses.targets", "y_true", "wrong shape"):
         "with columns=None (the default) targets of any number of columns are taken (documented)",
+    ("lecture_code.datasets.train_test_split", "y", "wrong shape"):
+        "a (3, 2) y is n rows of k targets, which the docstring accepts",
+    ("lecture_code.digits.split", "y", "wrong shape"):
+        "a (3, 2) y is n rows of k targets, which the docstring accepts",
+    ("lecture_code.stochastic.settle", "w", "wrong shape"):
+        "a (2, 2) w is two starting points, which the docstring accepts",
+    ("lecture_code.early_stopping.early_stopping_epoch", "patience", "past the budget"):
+        "a patience longer than the run never stops it (documented); it allocates nothing",
+    ("lecture_code.early_stopping.patience_panel", "max_patience", "past the budget"):
+        "the slider's range, of any size (documented): the panel draws about ten settings",
+    ("lecture_code.training.train", "batch_size", "past the budget"): _WHOLE_SET,
+    ("lecture_code.digits.fit", "batch_size", "past the budget"): _WHOLE_SET,
+    ("lecture_code.stochastic.gradient_noise", "batch_size", "past the budget"): _WHOLE_SET,
     ("lecture_code.regularization.penalty", "weights", "ragged"):
         "a list of weight matrices of different sizes is what weights is (model.weights)",
     ("lecture_code.perceptron.perceptron_output", "x", "wrong shape"):
@@ -545,6 +569,7 @@ def _child(todo, start, conn) -> None:
     with open("/proc/self/statm") as f:
         used = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     resource.setrlimit(resource.RLIMIT_AS, (used + MEMORY, hard))
+    lecture_code.BUDGET.operations = OPERATIONS
     signal.signal(signal.SIGALRM, _alarm)
     for i in range(start, len(todo)):
         conn.send(("start", i))
