@@ -201,6 +201,24 @@ def items(value, name: str, what: str = "values", minimum: int = 1) -> list:
     return list(value)
 
 
+def index(value, name: str, size: int, what: str, negative: bool = False) -> int:
+    """Return ``value`` if it indexes ``size`` things (``what``): a whole number in
+    ``0..size-1``, or with ``negative`` also ``-size..-1`` (counted from the last), else raise."""
+    low = -size if negative else 0
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise NotNumbers(f"{name} must be a whole number in {low}..{size - 1} ({what}), "
+                         f"got {value!r}")
+    if not low <= value < size:
+        raise ValueError(f"{name} must be a whole number in {low}..{size - 1} ({what}), "
+                         f"got {value!r}")
+    return int(value)
+
+
+def weights_of(sizes: list[int]) -> int:
+    """The weights and biases of an MLP with layer sizes ``sizes``: sum (d_in + 1) d_out."""
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
 def text(value, name: str) -> str:
     """Return ``value`` if it is text (a label, a title: any text is fine), else raise."""
     if not isinstance(value, str):

@@ -85,9 +85,7 @@ def parameter_index(model: MLP, layer: int, key: str, position) -> int:
     """
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
-            or not 0 <= layer < len(model.layers):
-        raise ValueError(f"layer must be a whole number in 0..{len(model.layers) - 1}, got {layer!r}")
+    layer = _checks.index(layer, "layer", len(model.layers), "a layer of the model")
     if key not in ("W", "b"):
         raise ValueError(f"key must be 'W' (weights) or 'b' (biases), got {key!r}")
     array = model.layers[layer].params[key]
@@ -146,9 +144,7 @@ def model_loss_fn(model: MLP, X, y, loss: str, index_1: int, index_2: int
     _checks.same_rows(X, Y, "X", "y")
     size = model.flat_params.size
     for name, index in (("index_1", index_1), ("index_2", index_2)):
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
-                or not 0 <= index < size:
-            raise ValueError(f"{name} must be a whole number in 0..{size - 1}, got {index!r}")
+        _checks.index(index, name, size, "an index into model.flat_params")
     if index_1 == index_2:
         raise ValueError(f"index_1 and index_2 must differ, got {index_1} twice")
     flat = model.flat_params

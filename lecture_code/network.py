@@ -45,8 +45,7 @@ class MLP:
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
             raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
         sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
-        _checks.affordable(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])), "sizes",
-                           sizes, "weights")
+        _checks.affordable(_checks.weights_of(sizes), "sizes", sizes, "weights")
         _checks.generator(rng)
         activation = _activations._get(activation, "activation")
         output = _activations._get(output, "output")

@@ -303,6 +303,12 @@ ACCEPTED: dict[tuple[str, str, str], str] = {
     ("lecture_code.training.train", "batch_size", "past the budget"): _WHOLE_SET,
     ("lecture_code.digits.fit", "batch_size", "past the budget"): _WHOLE_SET,
     ("lecture_code.stochastic.gradient_noise", "batch_size", "past the budget"): _WHOLE_SET,
+    ("lecture_code.generalization.unit_ablation", "layer", "negative"):
+        "-1 is the default, the last hidden layer: negative layers count from the last "
+        "(documented)",
+    ("lecture_code.generalization.double_descent", "n_features", "huge sizes"):
+        "numbers of random features, not layer sizes: 200,002 features for five points fit "
+        "the memory and operations budgets (counted before the fits) and return in time",
     ("lecture_code.regularization.penalty", "weights", "ragged"):
         "a list of weight matrices of different sizes is what weights is (model.weights)",
     ("lecture_code.perceptron.perceptron_output", "x", "wrong shape"):
