@@ -214,6 +214,14 @@ def index(value, name: str, size: int, what: str, negative: bool = False) -> int
     return int(value)
 
 
+def layer_sizes(sizes, name: str = "sizes") -> list[int]:
+    """``sizes`` as a list of whole numbers >= 1, input first, with at least an input and an
+    output size (``[2, 16, 1]``), else raise naming ``name`` (or ``sizes[i]``)."""
+    if isinstance(sizes, (str, bytes, dict)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+        raise ValueError(f"{name} must list at least an input and an output size, got {sizes!r}")
+    return [count(s, f"{name}[{i}]") for i, s in enumerate(sizes)]
+
+
 def weights_of(sizes: list[int]) -> int:
     """The weights and biases of an MLP with layer sizes ``sizes``: sum (d_in + 1) d_out."""
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))

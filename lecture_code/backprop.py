@@ -165,9 +165,7 @@ def training_costs(sizes, batch_size: int) -> dict[str, int]:
     -------
     dict with int values ``parameters, stored, forward, backward``.
     """
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
-    d = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    d = _checks.layer_sizes(sizes)
     n = _checks.count(batch_size, "batch_size")
     products = [a * b for a, b in zip(d[:-1], d[1:])]
     return {"parameters": sum(p + b for p, b in zip(products, d[1:])),

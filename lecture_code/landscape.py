@@ -194,10 +194,7 @@ def n_parameters(sizes) -> int:
     -------
     int
     """
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
-    sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
-    return sum((d_in + 1) * d_out for d_in, d_out in zip(sizes[:-1], sizes[1:]))
+    return _checks.weights_of(_checks.layer_sizes(sizes))
 
 
 def grid_evaluations(n_parameters: int, values_per_parameter: int = 10) -> int:

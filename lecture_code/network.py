@@ -42,9 +42,7 @@ class MLP:
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", output: str = "sigmoid",
                  *, rng: np.random.Generator, dropout: float = 0.0, init: str | None = None):
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-            raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
-        sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+        sizes = _checks.layer_sizes(sizes)
         _checks.affordable(_checks.weights_of(sizes), "sizes", sizes, "weights")
         _checks.generator(rng)
         activation = _activations._get(activation, "activation")
