@@ -24,14 +24,13 @@ MAX_SWEEP = 1000
 
 
 def _label(label) -> None:
-    if not isinstance(label, str):
-        raise _checks.NotNumbers(f"label must be text, got {label!r}")
+    _checks.text(label, "label")
 
 
-def _sweep_count(count) -> int:
-    count = _checks.count(count, "count", minimum=2)
+def _sweep_count(count, name: str = "count") -> int:
+    count = _checks.count(count, name, minimum=2)
     if count > MAX_SWEEP:
-        raise ValueError(f"count must be at most {MAX_SWEEP} settings, got {count}")
+        raise ValueError(f"{name} must be at most {MAX_SWEEP} settings, got {count}")
     return count
 
 
@@ -64,7 +63,13 @@ class Slider:
                              f"whole numbers, got value={self.value}, min={self.min}, "
                              f"max={self.max}")
         if self.step is not None:
-            _checks.positive(self.step, "step")
+            step = _checks.positive(self.step, "step")
+            if step > high - low:
+                raise ValueError(f"step of slider {self.label!r} must be at most max - min "
+                                 f"({high - low:g}), got {self.step}")
+            if self.integer and step != round(step):
+                raise ValueError(f"step of the integer slider {self.label!r} must be a whole "
+                                 f"number, got {self.step}")
         if self.log and self.min <= 0:
             raise ValueError(f"min of a log slider must be > 0, got {self.min} for {self.label!r}")
 
@@ -140,8 +145,9 @@ class Choice:
 
 @dataclass(frozen=True)
 class Button:
-    """A push button. Its value counts the clicks (0 before the first), so ``update``
-    can react to a click, e.g. by retraining from new random weights."""
+    """A push button. Its value counts the clicks (0 before the first; any whole number
+    >= 0, a count that allocates nothing), so ``update`` can react to a click, e.g.
+    by retraining from new random weights."""
 
     label: str
     value: int = 0

@@ -256,7 +256,8 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "lecture_code.training.accuracy": {"output": lambda: np.array([[0.2], [0.7], [0.9]])},
     "lecture_code.widgets.Panel": {"controls": lambda: slider_panel().controls,
                                    "update": lambda: slider_panel().update},
-    "lecture_code.widgets.boundary_panel": {
+    "lecture_code.widgets.boundary_panel": {"y_train": lambda: Y01, "X_test": lambda: X2,
+                                            "y_test": lambda: Y01,
         "fit": lambda: (lambda x: (lambda G: np.full(len(G), 0.5), None)),
         "controls": lambda: slider_panel().controls, "static_frames": lambda: 2},
 }
@@ -309,6 +310,8 @@ ACCEPTED: dict[tuple[str, str, str], str] = {
     ("lecture_code.generalization.double_descent", "n_features", "huge sizes"):
         "numbers of random features, not layer sizes: 200,002 features for five points fit "
         "the memory and operations budgets (counted before the fits) and return in time",
+    ("lecture_code.controls.Button", "value", "past the budget"):
+        "a count of clicks, any whole number >= 0 (documented): it allocates nothing",
     ("lecture_code.regularization.penalty", "weights", "ragged"):
         "a list of weight matrices of different sizes is what weights is (model.weights)",
     ("lecture_code.perceptron.perceptron_output", "x", "wrong shape"):
