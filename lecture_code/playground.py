@@ -71,7 +71,8 @@ class Config:
     A 2-16-16-1 ReLU network with a sigmoid output, trained full-batch for
     300 epochs by Adam (learning rate 0.01) on the binary cross-entropy, on
     200 points of two circles of which a quarter are held out as the test
-    set. ``batch_size=None`` is full batch; ``loss`` is ``'bce'`` or ``'mse'``
+    set. ``batch_size=None`` (or one above the training points) is full
+    batch; ``loss`` is ``'bce'`` or ``'mse'``
     (the regression set always uses ``'mse'``); ``lam`` only acts when
     ``penalty`` is ``'l1'`` or ``'l2'``. ``seed`` draws the data;
     ``restart`` picks another draw of the initial weights (and minibatch
@@ -102,19 +103,24 @@ class Config:
                               ("loss", ("bce", "mse")), ("optimizer", optimizers.NAMES),
                               ("penalty", regularization.PENALTIES)):
             object.__setattr__(self, knob, _checks.choice(getattr(self, knob), knob, options))
-        _checks.count(self.points, "points", minimum=10)
+        points = _checks.count(self.points, "points", minimum=10, each=16, of="points")
         _checks.positive(self.noise, "noise", allow_zero=True)
         _checks.in_range(self.test_fraction, "test_fraction", 0.05, 0.95, closed_high=True)
-        _checks.count(self.hidden_layers, "hidden_layers", minimum=0)
-        _checks.count(self.units, "units")
+        units = _checks.count(self.units, "units", each=4, of="weights")
+        layers = _checks.count(self.hidden_layers, "hidden_layers", minimum=0)
+        # the weights of [2, units, ..., units, 1], without building the list of sizes
+        weights = (3 * units + max(layers - 1, 0) * (units + 1) * units + units + 1 if layers
+                   else 3)
+        _checks.affordable(weights, "hidden_layers and units", (layers, units), "weights")
         _checks.positive(self.lr, "lr")
         if self.batch_size is not None:
             _checks.count(self.batch_size, "batch_size")
         _checks.positive(self.lam, "lam", allow_zero=True)
         _checks.in_range(self.dropout, "dropout", 0.0, 1.0)
-        _checks.count(self.epochs, "epochs")
-        _checks.count(self.seed, "seed", minimum=0)
-        _checks.count(self.restart, "restart", minimum=0)
+        _checks.count(self.epochs, "epochs", each=1e3 + 6.0 * points * weights,
+                      of="work (an epoch over the points each)")
+        _checks.seed(self.seed)
+        _checks.seed(self.restart, "restart")
 
     @property
     def regression(self) -> bool:
@@ -376,10 +382,9 @@ FEATURES = {
 def features(X, names) -> np.ndarray:
     """The network's inputs: one column per feature name of :data:`FEATURES`, for points ``X`` (n, 2)."""
     X = _checks.as_matrix(X, "X", columns=2)
-    if isinstance(names, str) or not names:
-        raise ValueError(f"names must be a non-empty list of features from {list(FEATURES)}, got {names!r}")
-    for name in names:
-        _checks.choice(name, "feature", tuple(FEATURES))
+    names = _checks.items(names, "names", f"feature names from {list(FEATURES)}")
+    for i, name in enumerate(names):
+        _checks.choice(name, f"names[{i}]", tuple(FEATURES), what="feature")
     return np.column_stack([FEATURES[name](X) for name in names])
 
 
@@ -434,6 +439,9 @@ def replay(run) -> training.History:
         accuracies for the cross-entropy.
     """
     if isinstance(run, (str, os.PathLike)):
+        if not os.path.isfile(run):
+            raise ValueError(f"run must be a browser playground run or the path of its JSON "
+                             f"file; there is no file {os.fspath(run)!r}")
         with open(run, encoding="utf-8") as f:
             run = json.load(f)
     if not isinstance(run, dict) or run.get("format") != "nn-playground-run":
