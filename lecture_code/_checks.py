@@ -106,7 +106,9 @@ def choice(value, name: str, options: Iterable[str], what: str | None = None) ->
     """
     options = list(options)
     if not isinstance(value, str):
-        raise NotNumbers(f"{name} must be a name, one of {', '.join(map(repr, options))}; "
+        kind = f"an {what} name" if what and what != name and what[0] in "aeiou" else \
+            f"a {what} name" if what and what != name else "a name"
+        raise NotNumbers(f"{name} must be {kind}, one of {', '.join(map(repr, options))}; "
                          f"got {type(value).__name__}")
     key = value.lower()
     if key not in options:

@@ -47,9 +47,9 @@ def compose_affine(weights: Sequence, biases: Sequence) -> tuple[np.ndarray, np.
     -------
     W : (d_0, d_K) array; b : (d_K,) array.
     """
-    weights = _checks.items(weights, "weights", "weight matrices")
-    biases = _checks.items(biases, "biases", "bias vectors")
-    if len(weights) != len(biases):
+    weights = _checks.items(weights, "weights", "weight matrices", minimum=0)
+    biases = _checks.items(biases, "biases", "bias vectors", minimum=0)
+    if len(weights) == 0 or len(weights) != len(biases):
         raise ValueError("weights and biases must be two lists of the same length >= 1 "
                          "(one weight matrix and one bias vector per layer)")
     W = _checks.as_array(weights[0], "weights[0]", ndim=2)

@@ -276,5 +276,5 @@ def test_output_must_fit_the_loss():
 def test_names_are_case_insensitive_aliases_included():
     assert losses.get("Binary_Cross_Entropy").name == "bce"
     assert losses.get("BCE").name == "bce"
-    with pytest.raises(TypeError, match="loss must be a name"):
+    with pytest.raises(TypeError, match="name must be a loss name"):
         losses.get(3)
