@@ -12,12 +12,16 @@ exist and names in other letter cases.
 
 Every call runs in a child process with a time limit (``SECONDS``) and a cap on
 its memory, so a hang or an 80 GB allocation fails the test instead of blocking
-or killing it. A call must end in one of three ways:
+or killing it; the package's operations budget is held to the same second
+(``OPERATIONS``), so a loop too long for it is refused, not timed out. An
+argument whose default is None is also tried with bad numbers made from its
+example in the table. A call must end in one of three ways:
 
 - ``ValueError`` or ``TypeError`` whose message names the argument;
 - a documented acceptance: a name in another case (names are case-insensitive),
   None for an argument whose default is None, free text where any text is fine,
-  or an entry of ``ACCEPTED`` (with its reason);
+  a huge seed (``SEEDS``: any whole number >= 0 seeds numpy), or an entry of
+  ``ACCEPTED`` (with its reason);
 - NaN or an infinity passed through as numpy and torch pass them, where the
   function's docstring says so (the activations); NaN must come out as NaN.
 
