@@ -198,8 +198,9 @@ def items(value, name: str, what: str = "values", minimum: int = 1) -> list:
             or (isinstance(value, np.ndarray) and value.ndim != 1):
         raise NotNumbers(f"{name} must be a list of {what}, got {type(value).__name__}")
     if len(value) < minimum:
-        raise ValueError(f"{name} must list at least {minimum if minimum > 1 else 'one'} "
-                         f"value ({what}), got {len(value)}")
+        raise ValueError(f"{name} must be a non-empty list of {what} (at least one), got "
+                         f"none" if minimum == 1 else f"{name} must list at least {minimum} "
+                         f"{what}, got {len(value)}")
     return list(value)
 
 
