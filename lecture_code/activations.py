@@ -4,6 +4,11 @@ Element-wise activations come as a pair ``g(z)`` and ``g_prime(z)``. Softmax
 mixes the entries of a row, so instead of a derivative it has
 ``softmax_backward(a, da)``, the vector-Jacobian product a backward pass needs.
 ``get(name)`` returns an :class:`Activation` bundling the pair by name.
+They take arrays of any shape (an empty array gives an empty array, as in
+numpy), and NaN and infinities pass through them by IEEE rules, as through
+numpy's and torch's (each is defined at +-inf): NaN in gives NaN out, also
+from the step, relu and linear derivatives, where numpy's comparisons would
+read NaN as a plain 0 or 1.
 
 See chapter 2 (activation functions) and chapter 6 (backpropagation).
 """
@@ -25,6 +30,11 @@ def _z(z, name: str = "z") -> np.ndarray:
     return _checks.numbers(z, name)
 
 
+def _nan_kept(z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out`` with NaN wherever ``z`` is NaN (a comparison such as ``z >= 0`` is False there)."""
+    return np.where(np.isnan(z), np.nan, out)
+
+
 def _times(da, d):
     """``da * d``, and exactly 0 wherever ``d == 0``: a unit that passes no gradient
     passes none even when ``da`` is infinite (``inf * 0`` would be NaN; torch gives 0)."""
@@ -34,12 +44,14 @@ def _times(da, d):
 
 def step(z):
     """Heaviside step: 1 where z >= 0, else 0 (the Rosenblatt perceptron's output)."""
-    return (_z(z) >= 0).astype(np.float64)
+    z = _z(z)
+    return _nan_kept(z, (z >= 0).astype(np.float64))
 
 
 def step_prime(z):
     """Derivative of the step: 0 everywhere it exists, so gradient descent gets no signal."""
-    return np.zeros_like(_z(z))
+    z = _z(z)
+    return _nan_kept(z, np.zeros_like(z))
 
 
 def sigmoid(z):
@@ -88,7 +100,8 @@ def relu(z):
 
 def relu_prime(z):
     """relu'(z) = 1 for z > 0, else 0 (the value 0 at z = 0 is torch's convention)."""
-    return (_z(z) > 0).astype(np.float64)
+    z = _z(z)
+    return _nan_kept(z, (z > 0).astype(np.float64))
 
 
 def elu(z, alpha: float = 1.0):
@@ -114,7 +127,8 @@ def linear(z):
 
 def linear_prime(z):
     """linear'(z) = 1."""
-    return np.ones_like(_z(z))
+    z = _z(z)
+    return _nan_kept(z, np.ones_like(z))
 
 
 def softmax(z):
@@ -183,7 +197,12 @@ NAMES = tuple(_REGISTRY)
 
 
 def get(name: str | Activation) -> Activation:
-    """Return the :class:`Activation` called ``name`` (one of :data:`NAMES`)."""
+    """Return the :class:`Activation` called ``name`` (one of :data:`NAMES`, any letter case)."""
+    return _get(name, "name")
+
+
+def _get(name, argument: str) -> Activation:
+    """:func:`get`, with the caller's name for the argument in its error (``MLP``'s ``output``)."""
     if isinstance(name, Activation):
         return name
-    return _REGISTRY[_checks.choice(name, "activation", NAMES)]
+    return _REGISTRY[_checks.choice(name, argument, NAMES, what="activation")]

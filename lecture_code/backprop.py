@@ -165,9 +165,7 @@ def training_costs(sizes, batch_size: int) -> dict[str, int]:
     -------
     dict with int values ``parameters, stored, forward, backward``.
     """
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
-    d = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    d = _checks.layer_sizes(sizes)
     n = _checks.count(batch_size, "batch_size")
     products = [a * b for a, b in zip(d[:-1], d[1:])]
     return {"parameters": sum(p + b for p, b in zip(products, d[1:])),
@@ -181,8 +179,12 @@ def counted_backprop(model: network.MLP, X, y, loss: str = "mse") -> dict:
 
     Runs the forward pass (storing each layer's Z and A) and the backward pass
     dZ = dA * g'(Z), dW = A_prev^T dZ, db = row sums of dZ, dA_prev = dZ W^T (skipped
-    for the first layer: nobody needs dL/dX). The model's parameters and caches are
-    not touched.
+    for the first layer: nobody needs dL/dX). Where the output activation and the
+    loss fuse (sigmoid with ``'bce'``, softmax with ``'cce'``), the output layer's
+    dZ = (a - y) / n and the loss come from its logits, as in
+    :meth:`~lecture_code.network.MLP.loss_and_grads`: exact however saturated the
+    output, where (p - y) / (p (1 - p)) times sigma'(z) would divide by a rounded p.
+    The model's parameters and caches are not touched.
 
     Parameters
     ----------
@@ -195,7 +197,7 @@ def counted_backprop(model: network.MLP, X, y, loss: str = "mse") -> dict:
     """
     if not isinstance(model, network.MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    loss_fn = _losses.get(loss)
+    loss_fn = _losses._get(loss)
     X = _checks.as_matrix(X, "X", columns=model.sizes[0])
     Y = _checks.as_matrix(y, "y", columns=model.sizes[-1])
     _checks.same_rows(X, Y, "X", "y")
@@ -210,12 +212,18 @@ def counted_backprop(model: network.MLP, X, y, loss: str = "mse") -> dict:
         Z = matmul(A, layer.params["W"], "forward") + layer.params["b"]
         cache.append((A, Z, layer.activation.forward(Z)))
         A = cache[-1][2]
-    dA, grads = loss_fn.kernel_grad(A, Y), []
+    last = model.layers[-1]
+    fused = loss_fn.fused_with == last.activation.name
+    dA, grads = (None if fused else loss_fn.kernel_grad(A, Y)), []
     for k in range(len(model.layers) - 1, -1, -1):
         (A_prev, Z, A_k), layer = cache[k], model.layers[k]
-        dZ = layer.activation.backward(Z, A_k, dA)
+        if fused and layer is last:      # from the logits, as loss_and_grads: (a - y) / n
+            dZ = loss_fn.logit_grad(Z, Y)
+        else:
+            dZ = layer.activation.backward(Z, A_k, dA)
         grads[:0] = [matmul(A_prev.T, dZ, "backward"), dZ.sum(axis=0)]
         if k > 0:
             dA = matmul(dZ, layer.params["W"].T, "backward")
-    return {"loss": float(loss_fn.kernel(A, Y)), "grads": grads,
+    value = loss_fn.logit_kernel(cache[-1][1], Y) if fused else loss_fn.kernel(A, Y)
+    return {"loss": float(value), "grads": grads,
             "stored": sum(Z.size + A_k.size for _, Z, A_k in cache), **count}

@@ -204,7 +204,7 @@ def train_torch(net, X, y, *, loss: str = "bce", optimizer: str = "adam",
     import torch
     if not isinstance(net, torch.nn.Module) or not list(net.parameters()):
         raise ValueError(f"net must be a torch.nn.Module with parameters, got {net!r}")
-    loss = _losses.get(loss).name
+    loss = _losses._get(loss).name
     dtype = next(net.parameters()).dtype
     Xt = torch.from_numpy(_checks.as_matrix(X, "X")).to(dtype)
     n = Xt.shape[0]

@@ -41,7 +41,7 @@ def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):
 
 
 def _check(n, rng, noise=0.0):
-    return (_checks.count(n, "n"), _checks.generator(rng),
+    return (_checks.count(n, "n", each=8, of="points"), _checks.generator(rng),
             _checks.positive(noise, "noise", allow_zero=True))
 
 
@@ -63,7 +63,7 @@ def blobs(n: int, *, rng: np.random.Generator, centers: int = 2,
     X : (n, 2) float64; y : (n,) int64 in ``0..centers-1``.
     """
     n, rng, noise = _check(n, rng, noise)
-    centers = _checks.count(centers, "centers", minimum=2)
+    centers = _checks.count(centers, "centers", minimum=2, each=8, of="centres")
     spread = _checks.positive(spread, "spread")
     y = _labels(n, centers)
     angle = 2 * np.pi * y / centers
@@ -150,7 +150,7 @@ def spirals(n: int, *, rng: np.random.Generator, classes: int = 2,
     X : (n, 2) float64, about the unit disc; y : (n,) int64 in ``0..classes-1``.
     """
     n, rng, noise = _check(n, rng, noise)
-    classes = _checks.count(classes, "classes", minimum=2)
+    classes = _checks.count(classes, "classes", minimum=2, each=8, of="classes")
     turns = _checks.positive(turns, "turns")
     y = _labels(n, classes)
     t = rng.uniform(0.05, 1.0, n)
@@ -229,8 +229,8 @@ def train_test_split(X, y, test_fraction: float = 0.25, *, rng: np.random.Genera
     ``X`` parts are float64, ``y`` parts keep the dtype of ``y``.
     """
     X = _checks.as_matrix(X, "X")
+    _checks.as_array(y, "y", ndim=(1, 2))
     y_arr = np.asarray(y)
-    _checks.as_array(y_arr, "y", ndim=(1, 2))
     _checks.same_rows(X, y_arr, "X", "y")
     f = _checks.in_range(_checks.positive(test_fraction, "test_fraction"),
                          "test_fraction", 0.0, 1.0)

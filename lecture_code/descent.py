@@ -136,8 +136,8 @@ def run(optimizer_name: str, surface, start=None, steps: int = 100, lr: float | 
     """
     surface = get(surface)
     w = _point(surface.start if start is None else start, "start")
-    steps = _checks.count(steps, "steps", minimum=0)
-    opt = optimizers.make(optimizer_name, [w], lr, **options)
+    steps = _checks.count(steps, "steps", minimum=0, each=4, of="path points")
+    opt = optimizers._make(optimizer_name, [w], lr, "optimizer_name", **options)
     path = np.full((steps + 1, 2), np.nan)
     path[0] = w
     with np.errstate(over="ignore", invalid="ignore"):
@@ -155,11 +155,15 @@ def gradient_descent(grad: Callable, lr: float, *, rng: np.random.Generator, sig
 
     Returns ``(W, path)``: the final weights and every iterate, ``(steps + 1, size)``.
     """
+    grad = _checks.function(grad, "grad")
     lr, sigma = _checks.positive(lr, "lr"), _checks.positive(sigma, "sigma")
     tol, rng = _checks.positive(tol, "tol", allow_zero=True), _checks.generator(rng)
-    W = sigma * rng.standard_normal(_checks.count(size, "size"))  # 1. initialise W ~ N(0, sigma^2)
+    size = _checks.count(size, "size", each=4, of="weights")
+    max_steps = _checks.count(max_steps, "max_steps", each=1e3 + size,
+                              of="work (a call of grad each)")
+    W = sigma * rng.standard_normal(size)                         # 1. initialise W ~ N(0, sigma^2)
     path = [W]
-    for _ in range(_checks.count(max_steps, "max_steps")):        # 2. loop until convergence
+    for _ in range(max_steps):                                    # 2. loop until convergence
         step = lr * grad(W)                                       # 3. compute dL/dW (times eta)
         W = W - step                                              # 4. W <- W - eta dL/dW
         path.append(W)
@@ -173,6 +177,7 @@ def directional_slopes(f: Callable, w, angles) -> np.ndarray:
 
     One slope per angle, ``(len(angles),)``; it equals grad f(w) . u, largest along the gradient.
     """
+    f = _checks.function(f, "f")
     w = _point(w, "w")
     angles = _checks.as_array(angles, "angles", ndim=1)
     u, h = np.column_stack([np.cos(angles), np.sin(angles)]), 1e-6
@@ -187,7 +192,7 @@ def path_panel(steps: int = 100):
     """
     from . import plotting
     from .panels import widgets
-    steps = _checks.count(steps, "steps")
+    steps = _checks.count(steps, "steps", each=4, of="path points")
     figure = plotting.PathFigure()
 
     def update(lr, optimizer, surface):

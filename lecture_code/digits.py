@@ -76,6 +76,7 @@ def load(*, scale: bool = True):
     X : (1797, 64) float64 (``X[i].reshape(8, 8)`` is the image); y : (1797,) int64 in 0..9.
     Fresh copies on every call.
     """
+    scale = _checks.flag(scale, "scale")
     global _TABLE
     if _TABLE is None:
         _TABLE = _raw((resources.files(__package__) / "data" / FILE).read_bytes())
@@ -99,7 +100,8 @@ def split(X, y, *, rng: np.random.Generator, validation: float = 0.2, test: floa
 
     Two calls of :func:`lecture_code.datasets.train_test_split`: first the test
     part, then from the rest ``validation / (1 - test)`` of it. For the
-    digits (n = 1797): 1077 training, 360 validation, 360 test rows.
+    digits (n = 1797): 1077 training, 360 validation, 360 test rows. ``y`` is
+    ``(n,)`` labels or ``(n, k)`` targets, as for ``train_test_split``.
     """
     validation = _checks.positive(validation, "validation")
     test = _checks.positive(test, "test")
@@ -112,13 +114,23 @@ def split(X, y, *, rng: np.random.Generator, validation: float = 0.2, test: floa
     return Split(X_train, y_train, X_val, y_val, X_test, y_test)
 
 
+def _training_work(data: Split, hidden: int, epochs: int, batch_size: int = 64) -> float:
+    """Operations of :func:`fit` (for ``BUDGET.operations``): per parameter of the
+    64-hidden-10 network about a hundred to allocate, draw and copy it (weights,
+    gradients, Adam's moments, the best epoch's copy), ten per step to update
+    it, and three multiply-adds per training row and epoch (forward and backward)."""
+    parameters = (PIXELS + 1) * hidden + (hidden + 1) * CLASSES
+    steps = epochs * -(-len(data.X_train) // batch_size)
+    return parameters * (100.0 + 10.0 * steps + 3.0 * epochs * len(data.X_train))
+
+
 def network(hidden: int, *, rng: np.random.Generator) -> MLP:
     """``MLP([64, hidden, 10], 'relu', 'softmax')``: one hidden layer of ReLU units.
 
     ``hidden=0`` means no hidden layer, ``MLP([64, 10], output='softmax')``:
     softmax regression, the baseline a hidden layer has to beat.
     """
-    hidden = _checks.count(hidden, "hidden", minimum=0)
+    hidden = _checks.count(hidden, "hidden", minimum=0, each=PIXELS + CLASSES, of="weights")
     return MLP([PIXELS, *([hidden] if hidden else []), CLASSES], "relu", "softmax", rng=rng)
 
 
@@ -128,10 +140,7 @@ def count_parameters(sizes: Sequence[int]) -> int:
     Each layer has a weight per connection and a bias per unit it feeds;
     for the chapter's ``[64, hidden, 10]``, ``(64 + 1) hidden + (hidden + 1) 10``.
     """
-    sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")
-    return sum(d_in * d_out + d_out for d_in, d_out in zip(sizes[:-1], sizes[1:]))
+    return _checks.weights_of(_checks.layer_sizes(sizes))
 
 
 def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
@@ -139,7 +148,8 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
         patience: int | None = None):
     """Draw :func:`network` and train it: Adam on ``'cce'``, minibatches, L2 penalty ``lam``.
 
-    ``rng`` draws the initial weights, then shuffles the minibatches. The
+    ``rng`` draws the initial weights, then shuffles the minibatches (a
+    ``batch_size`` above the training rows is the whole set, as in ``train``). The
     history records the validation loss and accuracy after every epoch.
     With ``patience``, early stopping on the validation loss ends training
     after that many epochs without a new minimum and restores the weights of
@@ -153,8 +163,11 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
     -------
     model : MLP (trained); history : :class:`lecture_code.training.History`
     """
-    if not isinstance(data, Split):
-        raise TypeError(f"data must be a digits.Split, got {type(data).__name__}")
+    _checks.instance(data, "data", Split)
+    hidden, epochs = _checks.count(hidden, "hidden", minimum=0), _checks.count(epochs, "epochs")
+    lr, batch_size = _checks.positive(lr, "lr"), _checks.count(batch_size, "batch_size")
+    _checks.workable(_training_work(data, hidden, epochs, batch_size), "hidden", hidden,
+                     f"trained for {epochs} epochs on {len(data.X_train)} rows")
     model = network(hidden, rng=rng)
     with one_blas_thread():
         history = training.train(model, data.X_train, data.y_train, loss="cce", optimizer="adam",
@@ -166,6 +179,7 @@ def fit(data: Split, hidden: int = 32, epochs: int = 20, lam: float = 0.0, *,
 
 def predict(model: MLP, X) -> np.ndarray:
     """The predicted digit of every row: ``argmax_k p_k``, int64 ``(n,)``."""
+    _checks.instance(model, "model", MLP)
     return model.forward(X).argmax(axis=1)
 
 
@@ -187,6 +201,7 @@ def confusion_matrix(y_true, y_pred, classes: int = CLASSES) -> np.ndarray:
     (classes, classes) int64
     """
     classes = _checks.count(classes, "classes")
+    _checks.affordable(classes * classes, "classes", classes, "counts (classes x classes)")
     t, p = _labels(y_true, "y_true", classes), _labels(y_pred, "y_pred", classes)
     _checks.same_shape(t, p, "y_true", "y_pred")
     return np.bincount(t * classes + p, minlength=classes * classes).reshape(classes, classes)
@@ -207,8 +222,8 @@ def recall(matrix) -> np.ndarray:
 
 def misclassified(y_true, y_pred) -> np.ndarray:
     """Indices ``i`` with ``y_pred[i] != y_true[i]``, in increasing order."""
-    t, p = np.asarray(y_true), np.asarray(y_pred)
-    if t.shape != p.shape or t.ndim != 1:
+    t, p = _checks.as_array(y_true, "y_true", ndim=1), _checks.as_array(y_pred, "y_pred", ndim=1)
+    if t.shape != p.shape:
         raise ValueError(f"y_true and y_pred must be 1-D and of equal length, "
                          f"got shapes {t.shape} and {p.shape}")
     return np.flatnonzero(t != p)
@@ -227,8 +242,18 @@ def grid_search(data: Split, hidden_units: Sequence[int], lams: Sequence[float],
     -------
     accuracy : (len(hidden_units), len(lams)) float64; best : (hidden, lam)
     """
-    if not len(hidden_units) or not len(lams):
-        raise ValueError("hidden_units and lams must each list at least one value")
+    _checks.instance(data, "data", Split)
+    hidden_units = [_checks.count(h, f"hidden_units[{i}]", minimum=0) for i, h in
+                    enumerate(_checks.items(hidden_units, "hidden_units", "hidden sizes"))]
+    lams = [_checks.positive(lam, f"lams[{j}]", allow_zero=True)
+            for j, lam in enumerate(_checks.items(lams, "lams", "penalty strengths"))]
+    seed = _checks.seed(seed)
+    epochs = _checks.count(options.get("epochs", 20), "epochs")
+    batch_size = _checks.count(options.get("batch_size", 64), "batch_size")
+    _checks.workable(sum(_training_work(data, h, epochs, batch_size) for h in hidden_units)
+                     * len(lams),
+                     "hidden_units", hidden_units,
+                     f"trained with {len(lams)} lams for {epochs} epochs each")
     accuracy = np.empty((len(hidden_units), len(lams)))
     for i, hidden in enumerate(hidden_units):
         for j, lam in enumerate(lams):
@@ -240,8 +265,9 @@ def grid_search(data: Split, hidden_units: Sequence[int], lams: Sequence[float],
 
 def accuracy(y_true, y_pred) -> float:
     """The share of labels predicted right, ``mean(y_pred == y_true)``."""
-    t, p = np.asarray(y_true), np.asarray(y_pred)
-    if t.shape != p.shape or t.ndim != 1 or not t.size:
+    t = _checks.as_array(y_true, "y_true", ndim=1)
+    p = _checks.as_array(y_pred, "y_pred", ndim=1)
+    if t.shape != p.shape or not t.size:
         raise ValueError(f"y_true and y_pred must be 1-D, non-empty and of equal length, "
                          f"got shapes {t.shape} and {p.shape}")
     return float(np.mean(t == p))
@@ -250,6 +276,7 @@ def accuracy(y_true, y_pred) -> float:
 def majority_accuracy(y_train, y_eval) -> float:
     """Chance: the accuracy on ``y_eval`` of always answering the most common digit of ``y_train``."""
     y_train = _labels(y_train, "y_train", CLASSES)
+    y_eval = _labels(y_eval, "y_eval", CLASSES)
     return accuracy(y_eval, np.full(len(y_eval), np.bincount(y_train, minlength=CLASSES).argmax()))
 
 
@@ -268,13 +295,23 @@ def _nearest(prototypes, X, chunk: int = 32) -> np.ndarray:
     return out
 
 
+def _prototypes_and_queries(X_train, y_train, X):
+    """The checked arguments of the nearest-centroid and nearest-neighbour baselines."""
+    X_train = _checks.as_matrix(X_train, "X_train", columns=None)
+    y_train = _labels(y_train, "y_train", CLASSES)
+    _checks.same_rows(X_train, y_train, "X_train", "y_train")
+    X = _checks.as_matrix(X, "X", columns=X_train.shape[1])
+    _checks.workable(3.0 * len(X_train) * len(X) * X_train.shape[1], "X", X.shape,
+                     "distances, one per training row and row of X")
+    return X_train, y_train, X
+
+
 def nearest_centroid(X_train, y_train, X) -> np.ndarray:
     """The digit whose mean training image (its centroid) is nearest to each row of ``X``.
 
     Ten averages and a distance: a baseline with no training loop at all.
     """
-    X_train = _checks.as_matrix(X_train, "X_train", columns=None)
-    y_train = _labels(y_train, "y_train", CLASSES)
+    X_train, y_train, X = _prototypes_and_queries(X_train, y_train, X)
     present = np.unique(y_train)
     centroids = np.stack([X_train[y_train == k].mean(axis=0) for k in present])
     return present[_nearest(centroids, X)]
@@ -286,11 +323,7 @@ def nearest_neighbour(X_train, y_train, X) -> np.ndarray:
     Nothing is learned; every prediction compares the image with all the
     training images (1077 x 64 differences per digit here).
     """
-    X_train = _checks.as_matrix(X_train, "X_train", columns=None)
-    y_train = _labels(y_train, "y_train", CLASSES)
-    if len(X_train) != len(y_train):
-        raise ValueError(f"X_train and y_train must have one row per example, got {len(X_train)} "
-                         f"and {len(y_train)}")
+    X_train, y_train, X = _prototypes_and_queries(X_train, y_train, X)
     return y_train[_nearest(X_train, X)]
 
 
@@ -332,9 +365,21 @@ def sweep(data: Split, hidden_units: Sequence[int], lams: Sequence[float], seeds
     lower validation loss; its score is the validation accuracy of the restored
     best epoch. The test set plays no part. ``options`` go to :func:`fit`.
     """
-    if not len(hidden_units) or not len(lams) or len(seeds) < 2:
-        raise ValueError("hidden_units and lams need one value each at least, seeds two")
+    _checks.instance(data, "data", Split)
+    hidden_units = [_checks.count(h, f"hidden_units[{i}]", minimum=0) for i, h in
+                    enumerate(_checks.items(hidden_units, "hidden_units", "hidden sizes"))]
+    lams = [_checks.finite(v, f"lams[{i}]") for i, v in enumerate(_checks.items(lams, "lams", "penalties"))]
+    if any(v < 0 for v in lams):
+        raise ValueError(f"lams must be penalties >= 0, got {lams}")
+    seeds = [_checks.seed(v, f"seeds[{i}]") for i, v in enumerate(_checks.items(seeds, "seeds", "seeds"))]
+    if len(seeds) < 2:
+        raise ValueError(f"seeds must hold two seeds at least (a spread needs two runs), got {seeds}")
+    epochs, patience = _checks.count(epochs, "epochs"), _checks.count(patience, "patience")
     shape = (len(seeds), len(hidden_units), len(lams))
+    _checks.workable(int(np.prod(shape)) * _training_work(data, max(hidden_units), epochs),
+                     "(hidden_units, lams, seeds, epochs)",
+                     (len(hidden_units), len(lams), len(seeds), epochs),
+                     "runs of fit, one per setting and seed, of up to epochs epochs")
     acc, kept = np.empty(shape), np.empty(shape, dtype=np.int64)
     for (s, i, j) in np.ndindex(*shape):
         _, history = fit(data, hidden_units[i], epochs, lams[j], patience=patience,
@@ -376,6 +421,8 @@ def panel(data: Split, *, seed: int = 0, **options):
     validation set's confusion matrix. The static site holds a grid of all three.
     Returns a :class:`lecture_code.widgets.Panel`.
     """
+    _checks.instance(data, "data", Split)
+    seed = _checks.seed(seed)
     from .panels import widgets
     from .plotting.digits import DigitsFigure
     from .fast import compiled_training

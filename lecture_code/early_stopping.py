@@ -24,8 +24,9 @@ def early_stopping_epoch(val_losses, patience: int, *, epochs_run: bool = False)
     Parameters
     ----------
     val_losses : (epochs,) validation loss after each epoch.
-    patience : epochs without a new minimum that end training, >= 1.
-    epochs_run : also return how many epochs were run before stopping.
+    patience : epochs without a new minimum that end training, >= 1; a patience
+        of more epochs than ``val_losses`` holds never stops (the whole run).
+    epochs_run : True to also return how many epochs were run before stopping.
 
     Returns
     -------
@@ -34,6 +35,7 @@ def early_stopping_epoch(val_losses, patience: int, *, epochs_run: bool = False)
     """
     val = _checks.as_array(val_losses, "val_losses", ndim=1)
     patience = _checks.count(patience, "patience")
+    epochs_run = _checks.flag(epochs_run, "epochs_run")
     best, best_epoch, waited, ran = np.inf, 0, 0, len(val)
     for epoch, value in enumerate(val):
         if value < best:
@@ -59,15 +61,21 @@ def patience_panel(history, *, max_patience: int = 100, patience: int = 20) -> w
     history : History
         A run with a validation set (``history.val_loss`` not empty).
     max_patience, patience : int
-        The slider's range ``1 .. max_patience`` and its starting value.
+        The slider's range ``1 .. max_patience`` (any size: the panel draws about
+        ten settings of it) and its starting value, in that range.
     """
+    from .training import History
+    _checks.instance(history, "history", History)
+    max_patience = _checks.count(max_patience, "max_patience")
+    if _checks.count(patience, "patience") > max_patience:
+        raise ValueError(f"patience must be a whole number in 1..max_patience ({max_patience}), "
+                         f"got {patience!r}")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from .plotting import CLASS_COLORS, PALETTE
     train = _checks.as_array(history.train_loss, "history.train_loss", ndim=1)
     val = _checks.as_array(history.val_loss, "history.val_loss", ndim=1)
-    max_patience = _checks.count(max_patience, "max_patience")
     figure = Figure(figsize=(6.4, 3.2), dpi=80)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot()
@@ -92,7 +100,7 @@ def patience_panel(history, *, max_patience: int = 100, patience: int = 20) -> w
                      f"(validation loss {val[best]:.3f})", fontsize=10.5)
         return figure
 
-    slider = widgets.Slider("patience", 1, max_patience, min(patience, max_patience), step=1,
+    slider = widgets.Slider("patience", 1, max_patience, patience, step=1,
                             integer=True)
     step = max(1, max_patience // 10)                  # the site: 1, then every tenth of the range
     values = sorted({1, *range(step, max_patience + 1, step), slider.value})

@@ -21,12 +21,13 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-6) -> 
     """Central-difference gradient of a scalar function: df/dx_i = (f(x + h e_i) - f(x - h e_i)) / 2h.
 
     ``f`` is called with ``x`` perturbed in place (one entry at a time) and must
-    read its argument afresh at each call. ``x`` must be a float64 array.
+    read its argument afresh at each call. ``x`` must be a float64 array of finite
+    numbers, of any shape (the gradient has the shape of ``x``).
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function of x returning a number, got {type(f).__name__}")
+    f = _checks.function(f, "f")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise ValueError("x must be a float64 numpy array (it is perturbed in place)")
+    _checks.as_array(x, "x", allow_empty=True)       # finite: the same array, not a copy
     h = _checks.positive(h, "h")
     grad = np.zeros_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)
@@ -61,6 +62,8 @@ def check_model(model, X, y, loss: str = "bce", h: float = 1e-6, **loss_options)
     ``model`` is a :class:`lecture_code.network.MLP` (no dropout, or dropout 0).
     Returns ``{'W1': err, 'b1': err, ...}``.
     """
+    from .network import MLP
+    _checks.instance(model, "model", MLP)
     model.loss_and_grads(X, y, loss, training=False, **loss_options)
     analytic = [g.copy() for g in model.gradients()]
 

@@ -17,6 +17,7 @@ See chapter 4 (loss functions) and chapter 5 (gradient descent).
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -84,12 +85,13 @@ def parameter_index(model: MLP, layer: int, key: str, position) -> int:
     """
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
-            or not 0 <= layer < len(model.layers):
-        raise ValueError(f"layer must be a whole number in 0..{len(model.layers) - 1}, got {layer!r}")
+    layer = _checks.index(layer, "layer", len(model.layers), "a layer of the model")
     if key not in ("W", "b"):
         raise ValueError(f"key must be 'W' (weights) or 'b' (biases), got {key!r}")
     array = model.layers[layer].params[key]
+    if not isinstance(position, (int, np.integer, tuple, list)) or isinstance(position, bool):
+        raise _checks.NotNumbers(f"position must be a tuple of whole numbers (an int for b), "
+                                 f"got {type(position).__name__}")
     position = (position,) if isinstance(position, (int, np.integer)) else tuple(position)
     if len(position) != array.ndim or not all(
             isinstance(p, (int, np.integer)) and not isinstance(p, bool) and 0 <= p < s
@@ -107,7 +109,7 @@ def parameter_index(model: MLP, layer: int, key: str, position) -> int:
 
 def _targets(y, model: MLP) -> np.ndarray:
     k = model.sizes[-1]
-    y = np.asarray(y)
+    y = _checks.as_array(y, "y", ndim=(1, 2))
     if k > 1 and y.ndim == 1:            # class labels for a softmax output
         from .datasets import one_hot
         return one_hot(y, k)
@@ -136,15 +138,13 @@ def model_loss_fn(model: MLP, X, y, loss: str, index_1: int, index_2: int
     """
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    loss_fn = _losses.get(loss)
+    loss_fn = _losses._get(loss)
     X = _checks.as_matrix(X, "X", columns=model.sizes[0])
     Y = _targets(y, model)
     _checks.same_rows(X, Y, "X", "y")
     size = model.flat_params.size
     for name, index in (("index_1", index_1), ("index_2", index_2)):
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
-                or not 0 <= index < size:
-            raise ValueError(f"{name} must be a whole number in 0..{size - 1}, got {index!r}")
+        _checks.index(index, name, size, "an index into model.flat_params")
     if index_1 == index_2:
         raise ValueError(f"index_1 and index_2 must differ, got {index_1} twice")
     flat = model.flat_params
@@ -194,17 +194,16 @@ def n_parameters(sizes) -> int:
     -------
     int
     """
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
-    sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
-    return sum((d_in + 1) * d_out for d_in, d_out in zip(sizes[:-1], sizes[1:]))
+    return _checks.weights_of(_checks.layer_sizes(sizes))
 
 
 def grid_evaluations(n_parameters: int, values_per_parameter: int = 10) -> int:
     """Loss evaluations of a brute-force grid search: m ** p for m values of each of p parameters.
 
     Returned as an exact Python integer (``grid_evaluations(337)`` is 10**337, far
-    beyond float64's 1.8e308), so its number of digits can be counted.
+    beyond float64's 1.8e308), so its number of digits can be counted. A count
+    of more than ``lecture_code.BUDGET.digits`` digits (100000) is refused with
+    its size in powers of ten, instead of blocking the kernel to write it out.
 
     Parameters
     ----------
@@ -217,4 +216,10 @@ def grid_evaluations(n_parameters: int, values_per_parameter: int = 10) -> int:
     """
     p = _checks.count(n_parameters, "n_parameters")
     m = _checks.count(values_per_parameter, "values_per_parameter")
+    digits = p * math.log10(m)
+    if digits > _checks.BUDGET.digits:
+        raise ValueError(f"n_parameters {p} with {m} values each give {m}**{p} = 10**{digits:.6g} "
+                         f"evaluations, a number of {digits:.3g} digits; grid_evaluations writes "
+                         f"out counts of up to {_checks.BUDGET.digits} digits "
+                         f"(lecture_code.BUDGET.digits)")
     return m ** p

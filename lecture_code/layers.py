@@ -27,6 +27,7 @@ def init_weights(d_in: int, d_out: int, init: str, rng: np.random.Generator):
     start at zero except for ``'torch'``.
     """
     d_in, d_out = _checks.count(d_in, "d_in"), _checks.count(d_out, "d_out")
+    _checks.affordable(d_in * d_out, "d_in and d_out", (d_in, d_out), "weights")
     init = _checks.choice(init, "init", INITS)
     _checks.generator(rng)
     if init == "torch":
@@ -59,8 +60,12 @@ class Dense:
                  rng: np.random.Generator | None = None, init: str | None = None,
                  W=None, b=None):
         d_in, d_out = _checks.count(d_in, "d_in"), _checks.count(d_out, "d_out")
-        self.activation = activations.get(activation)
-        if W is None or b is None:
+        _checks.affordable(d_in * d_out, "d_in and d_out", (d_in, d_out), "weights")
+        self.activation = activations._get(activation, "activation")
+        if (W is None) != (b is None):
+            raise ValueError(f"W and b must be given together (or neither, to draw them), "
+                             f"got {'b' if W is None else 'W'} alone")
+        if W is None:
             if rng is None:
                 raise ValueError("rng is required to initialise a Dense layer "
                                  "(or pass both W and b)")
@@ -94,15 +99,19 @@ class Dense:
         return self.A
 
     def backward(self, dA) -> np.ndarray:
-        """Given ``dA = dL/dA`` of shape ``(n, d_out)``, fill ``grads`` and return ``dL/dX``."""
+        """Given ``dA = dL/dA`` of shape ``(n, d_out)``, fill ``grads`` and return ``dL/dX``.
+
+        ``dA`` may hold NaN or infinities (a diverging run's gradient): they pass
+        through by IEEE rules, as through torch's backward.
+        """
         if self.A is None:
             raise ValueError("call forward before backward")
         dA = _checks.numbers(dA, "dA")
         dA = dA[:, None] if dA.ndim == 1 else dA
         _checks.same_shape(dA, self.A, "dA", "the layer's output")
-        return self.backward_from_z(self.activation.backward(self.Z, self.A, dA))
+        return self._backward_from_z(self.activation.backward(self.Z, self.A, dA))
 
-    def backward_from_z(self, dZ: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
+    def _backward_from_z(self, dZ: np.ndarray, need_dX: bool = True) -> np.ndarray | None:
         """Same as :meth:`backward` when ``dZ = dL/dZ`` is already known.
 
         dW = X^T dZ,  db = sum over rows of dZ,  dX = dZ W^T. ``need_dX=False``

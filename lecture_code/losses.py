@@ -156,10 +156,13 @@ def targets(loss, y_true, columns: int | None = None, name: str = "y_true",
     ``'cce'``: each row a distribution (entries >= 0 summing to 1 within
     :data:`ROW_SUM_TOL`), or, when ``columns`` k > 1 and ``y_true`` is 1-D,
     class indices 0..k-1 (returned one-hot). ``'mse'`` and ``'mae'``: any
-    finite numbers. ``columns`` is the number of outputs (``against`` names
-    them in the message). Raises ``ValueError`` naming ``name``.
+    finite numbers. ``columns`` is the number of outputs; with None (the
+    default) targets of any number of columns are taken. ``name`` and
+    ``against`` are any text, the words for ``y_true`` and for the outputs in
+    the message. Raises ``ValueError`` naming ``name``.
     """
-    loss = get(loss).name
+    loss = _get(loss).name
+    name, against = _checks.text(name, "name"), _checks.text(against, "against")
     if columns is not None:
         columns = _checks.count(columns, "columns")
     y = _checks.as_array(y_true, name, ndim=(1, 2))
@@ -170,19 +173,24 @@ def targets(loss, y_true, columns: int | None = None, name: str = "y_true",
         return np.eye(columns)[y.astype(int)]
     y = y[:, None] if y.ndim == 1 else y
     if columns is not None and y.shape[1] != columns:
-        raise ValueError(f"{name} must have {columns} column(s), one per column of {against}, "
-                         f"got shape {y.shape}")
+        raise ValueError(f"{name} must have {columns} column(s), one per column of {against} "
+                         f"(columns={columns}), got shape {y.shape}")
     if loss == "bce" and (y.min() < 0 or y.max() > 1):
         raise ValueError(f"{name} must hold labels in [0, 1] for 'bce' (classes 0 and 1, or "
                          f"probabilities), got values from {y.min():g} to {y.max():g}")
     if loss == "cce":
-        sums = y.sum(axis=1)
-        if y.min() < 0 or np.max(np.abs(sums - 1.0)) > ROW_SUM_TOL:
-            raise ValueError(f"{name} rows must be distributions for 'cce' (entries >= 0 summing "
-                             f"to 1: one-hot rows or class probabilities), got row sums from "
-                             f"{sums.min():g} to {sums.max():g} and smallest entry {y.min():g}"
-                             + (f" ({against} has {columns} column(s))" if columns else ""))
+        _distributions(y, name, "one-hot rows or class probabilities",
+                       f" ({against} has {columns} column(s))" if columns else "")
     return y
+
+
+def _distributions(y: np.ndarray, name: str, what: str, note: str = "") -> None:
+    """Raise unless every row of ``y`` is a distribution (entries >= 0 summing to 1)."""
+    sums = y.sum(axis=1)
+    if y.min() < 0 or np.max(np.abs(sums - 1.0)) > ROW_SUM_TOL:
+        raise ValueError(f"{name} rows must be distributions for 'cce' (entries >= 0 summing "
+                         f"to 1: {what}), got row sums from {sums.min():g} to {sums.max():g} "
+                         f"and smallest entry {y.min():g}{note}")
 
 
 def check_output(loss, activation: str, units: int) -> None:
@@ -191,7 +199,7 @@ def check_output(loss, activation: str, units: int) -> None:
     The cross-entropies take probabilities: ``'bce'`` needs a sigmoid output,
     ``'cce'`` a softmax over at least two units (a softmax of one unit is always 1).
     """
-    loss = get(loss)
+    loss = _get(loss)
     activation = _checks.choice(activation, "activation", activations.NAMES)
     units = _checks.count(units, "units")
     if loss.fused_with is not None and activation != loss.fused_with:
@@ -206,6 +214,8 @@ def _probabilities(y_pred, y_true, loss):
     if np.any((y_pred < 0) | (y_pred > 1)):
         raise ValueError("y_pred must hold probabilities in [0, 1] for a cross-entropy; "
                          "apply a sigmoid or softmax first")
+    if loss == "cce":
+        _distributions(y_pred, "y_pred", "a softmax's output")
     y_true = targets(loss, y_true, y_pred.shape[1], against="y_pred")
     _checks.same_shape(y_pred, y_true, "y_pred", "y_true")
     return y_pred, y_true
@@ -328,9 +338,14 @@ NAMES = tuple(_REGISTRY)
 
 
 def get(name: str | Loss) -> Loss:
-    """Return the :class:`Loss` called ``name``: 'mse', 'mae', 'bce' or 'cce'."""
+    """Return the :class:`Loss` called ``name``: 'mse', 'mae', 'bce' or 'cce' (any letter case)."""
+    return _get(name, "name")
+
+
+def _get(name, argument: str = "loss") -> Loss:
+    """:func:`get`, with the caller's name for ``name`` in its error (``train``'s ``loss``)."""
     if isinstance(name, Loss):
         return name
-    key = _checks.choice(name, "loss", NAMES + tuple(_ALIASES))
+    key = _checks.choice(name, argument, NAMES + tuple(_ALIASES), what="loss")
     key = _ALIASES.get(key, key)
     return _REGISTRY[key]

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import _checks, losses as _losses, regularization
+from . import _checks, activations as _activations, losses as _losses, regularization
 from .layers import Dense
 
 __all__ = ["MLP"]
@@ -42,10 +42,11 @@ class MLP:
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", output: str = "sigmoid",
                  *, rng: np.random.Generator, dropout: float = 0.0, init: str | None = None):
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
-            raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
-        sizes = [_checks.count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+        sizes = _checks.layer_sizes(sizes)
+        _checks.affordable(_checks.weights_of(sizes), "sizes", sizes, "weights")
         _checks.generator(rng)
+        activation = _activations._get(activation, "activation")
+        output = _activations._get(output, "output")
         self.sizes = sizes
         self.layers = [Dense(d_in, d_out, activation if i < len(sizes) - 2 else output,
                              rng=rng, init=init)
@@ -110,7 +111,8 @@ class MLP:
     # -- passes --------------------------------------------------------------
     def forward(self, X, training: bool = False) -> np.ndarray:
         """Network output for ``X`` of shape ``(n, d_in)``; dropout acts only in training."""
-        return self._forward(_checks.as_matrix(X, "X", columns=self.sizes[0]), training)
+        X = _checks.as_matrix(X, "X", columns=self.sizes[0])
+        return self._forward(X, _checks.flag(training, "training"))
 
     __call__ = forward
 
@@ -121,7 +123,11 @@ class MLP:
         return self.layers[-1]._forward(A)
 
     def backward(self, dA) -> np.ndarray:
-        """Backpropagate ``dA = dL/d(output)``: fill every layer's ``grads``, return dL/dX."""
+        """Backpropagate ``dA = dL/d(output)``: fill every layer's ``grads``, return dL/dX.
+
+        ``dA`` may hold NaN or infinities (a diverging run's gradient): they pass
+        through by IEEE rules, as through torch's backward.
+        """
         last = self.layers[-1]
         if last.A is None:
             raise ValueError("call forward before backward")
@@ -134,15 +140,15 @@ class MLP:
         """Unchecked backward pass from the output's dZ; ``need_dX=False`` (training)
         skips the first layer's dL/dX, which no parameter needs, and returns None."""
         first, last = self.layers[0], self.layers[-1]
-        dA = last.backward_from_z(dZ, need_dX or last is not first)
+        dA = last._backward_from_z(dZ, need_dX or last is not first)
         for layer, drop in zip(self.layers[-2::-1], self.dropouts[::-1]):
             dZ = layer.activation.backward(layer.Z, layer.A, drop.backward(dA))
-            dA = layer.backward_from_z(dZ, need_dX or layer is not first)
+            dA = layer._backward_from_z(dZ, need_dX or layer is not first)
         return dA
 
     def _check_loss(self, loss, X, y, name: str = "y"):
         """Validated (loss, X, Y) for this network: the output fits the loss, the labels too."""
-        loss = _losses.get(loss)
+        loss = _losses._get(loss)
         last = self.layers[-1]
         _losses.check_output(loss, last.activation.name, self.sizes[-1])
         X = _checks.as_matrix(X, "X", columns=self.sizes[0])
@@ -182,6 +188,7 @@ class MLP:
         loss, X, y = self._check_loss(loss, X, y)
         penalty = _checks.choice(penalty, "penalty", regularization.PENALTIES)
         lam = _checks.positive(lam, "lam", allow_zero=True)
+        training = _checks.flag(training, "training")
         data_loss = self._loss_and_grads(X, y, loss, penalty, lam, training)[0]
         return data_loss + regularization.penalty(self.weights, penalty, lam)
 

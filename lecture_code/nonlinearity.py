@@ -48,7 +48,9 @@ def compose_affine(weights: Sequence, biases: Sequence) -> tuple[np.ndarray, np.
     -------
     W : (d_0, d_K) array; b : (d_K,) array.
     """
-    if isinstance(weights, np.ndarray) or len(weights) == 0 or len(weights) != len(biases):
+    weights = _checks.items(weights, "weights", "weight matrices", minimum=0)
+    biases = _checks.items(biases, "biases", "bias vectors", minimum=0)
+    if len(weights) == 0 or len(weights) != len(biases):
         raise ValueError("weights and biases must be two lists of the same length >= 1 "
                          "(one weight matrix and one bias vector per layer)")
     W = _checks.as_array(weights[0], "weights[0]", ndim=2)
@@ -111,7 +113,8 @@ def train_classifier(X, y, activation: str, hidden: int, *, rng: np.random.Gener
     model : the trained MLP; history : its :class:`~lecture_code.training.History`.
     """
     X = _checks.as_matrix(X, "X")
-    hidden = _checks.count(hidden, "hidden")
+    hidden = _checks.count(hidden, "hidden", each=X.shape[1] + 2, of="weights")
+    lr = _checks.positive(lr, "lr")
     model = MLP([X.shape[1], hidden, 1], activation=activation, output="sigmoid", rng=rng)
     history = training.train(model, X, y, loss="bce", optimizer="adam", lr=lr, epochs=epochs,
                              rng=rng)
@@ -218,8 +221,11 @@ def activation_panel(X, y, *, seed: int = 0, hidden: int = 16, max_hidden: int =
     Panel with a menu ``activation`` (:data:`PANEL_ACTIVATIONS`) and a slider ``hidden``.
     """
     X = _checks.as_matrix(X, "X", columns=2)
-    seed = _checks.count(seed, "seed", minimum=0)
-    max_hidden = _checks.count(max_hidden, "max_hidden")
+    _checks.same_rows(X, _checks.as_array(y, "y", ndim=1), "X", "y")
+    seed = _checks.seed(seed)
+    epochs = _checks.count(epochs, "epochs", each=1e3, of="work (an epoch each)")
+    lr = _checks.positive(lr, "lr")
+    max_hidden = _checks.count(max_hidden, "max_hidden", each=1e5, of="work (a network per size)")
     hidden = _checks.count(hidden, "hidden")
     if hidden > max_hidden:
         raise ValueError(f"hidden must be at most max_hidden ({max_hidden}), got {hidden}")

@@ -20,16 +20,17 @@ __all__ = ["Optimizer", "SGD", "MomentumEMA", "Adagrad", "RMSprop", "Adadelta", 
            "NAMES", "make"]
 
 
-def _flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 class Optimizer:
-    """Base class: keeps the parameters, the step count and per-parameter state."""
+    """Base class: keeps the parameters, the step count and per-parameter state.
+
+    Not an optimizer itself (it has no update rule): make one of :data:`NAMES` with
+    :func:`make`, or one of the subclasses.
+    """
 
     def __init__(self, params: Sequence[np.ndarray], lr: float, weight_decay: float = 0.0):
+        if type(self) is Optimizer:
+            raise TypeError("Optimizer is the base class, with no update rule; make an optimizer "
+                            f"with optimizers.make(name, params), name one of {', '.join(NAMES)}")
         if isinstance(params, np.ndarray) or not hasattr(params, "__iter__"):
             raise ValueError(f"params must be a list of numpy arrays (e.g. model.parameters()), "
                              f"got {type(params).__name__}")
@@ -82,7 +83,7 @@ class SGD(Optimizer):
         super().__init__(params, lr, weight_decay)
         self.momentum = _checks.in_range(momentum, "momentum", 0.0, 1.0)
         self.dampening = _checks.in_range(dampening, "dampening", 0.0, 1.0, closed_high=True)
-        _flag(nesterov, "nesterov")
+        _checks.flag(nesterov, "nesterov")
         if nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("nesterov needs momentum > 0 and dampening = 0")
         self.nesterov = nesterov
@@ -154,7 +155,7 @@ class RMSprop(Optimizer):
         self.alpha = _checks.in_range(alpha, "alpha", 0.0, 1.0)
         self.eps = _checks.positive(eps, "eps")
         self.momentum = _checks.in_range(momentum, "momentum", 0.0, 1.0)
-        self.centered = _flag(centered, "centered")
+        self.centered = _checks.flag(centered, "centered")
         self.s, self.gavg, self.buf = self._zeros(), self._zeros(), self._zeros()
 
     def _update(self, i, p, g):
@@ -237,12 +238,17 @@ NAMES = tuple(_CLASSES)
 
 
 def make(name: str, params: Sequence[np.ndarray], lr: float | None = None, **options) -> Optimizer:
-    """Build an optimizer by name; ``lr=None`` keeps torch's default for it.
+    """Build an optimizer by name (any letter case); ``lr=None`` keeps torch's default for it.
 
     ``'momentum'`` is torch's SGD with ``momentum=0.9`` (override with
     ``momentum=...``); ``'momentum_ema'`` is the lectures' moving-average form.
     """
-    key = _checks.choice(name, "optimizer", NAMES)
+    return _make(name, params, lr, "name", **options)
+
+
+def _make(name, params, lr, argument: str, **options) -> Optimizer:
+    """:func:`make`, with the caller's name for ``name`` in its error (``train``'s ``optimizer``)."""
+    key = _checks.choice(name, argument, NAMES, what="optimizer")
     if key == "momentum":
         options.setdefault("momentum", 0.9)
     if lr is not None:

@@ -22,6 +22,8 @@ __all__ = ["perceptron_output", "update", "Perceptron", "best_line"]
 def perceptron_output(x, w0: float, w, activation: str = "step"):
     """y_hat = g(w0 + x . w) for one input ``x`` (shape ``(d,)``) or rows ``(n, d)``.
 
+    A float for one input, an array of ``n`` outputs for rows.
+
     >>> perceptron_output([-1, 2], 1.0, [3, -2], "sigmoid")   # g(-6), the lectures' example
     0.0024726231566347743
     """
@@ -29,8 +31,8 @@ def perceptron_output(x, w0: float, w, activation: str = "step"):
     x_arr = _checks.as_array(x, "x", ndim=(1, 2))
     if x_arr.shape[-1] != w.size:
         raise ValueError(f"x must have {w.size} feature(s) to match w, got shape {x_arr.shape}")
-    z = float(w0) + x_arr @ w
-    out = activations.get(activation).forward(z)
+    z = _checks.finite(w0, "w0") + x_arr @ w
+    out = activations._get(activation, "activation").forward(z)
     return float(out) if x_arr.ndim == 1 else out
 
 
@@ -91,11 +93,12 @@ class Perceptron:
     lr: float = 1.0
     w0: float = 0.0
     w: np.ndarray | None = None
-    mistakes: list[int] = field(default_factory=list)   # mistakes made in each epoch of fit
+    mistakes: list[int] = field(default_factory=list, init=False)  # per epoch of fit
 
     def __post_init__(self):
-        self.n_features = _checks.count(self.n_features, "n_features")
+        self.n_features = _checks.count(self.n_features, "n_features", each=2, of="weights")
         self.lr = _checks.positive(self.lr, "lr")
+        self.w0 = _checks.finite(self.w0, "w0")
         self.w = (np.zeros(self.n_features) if self.w is None
                   else _checks.as_array(self.w, "w", ndim=1).copy())
         if self.w.size != self.n_features:
@@ -122,7 +125,8 @@ class Perceptron:
         _checks.same_rows(X, y, "X", "y")
         if not np.all((y == 0) | (y == 1)):
             raise ValueError("y must hold class labels 0 and 1")
-        epochs = _checks.count(epochs, "epochs")
+        epochs = _checks.count(epochs, "epochs", each=1e3 * len(y),
+                               of="work (a pass over the examples each)")
         if rng is not None:
             _checks.generator(rng)
         self.mistakes = []

@@ -47,7 +47,7 @@ def bumps(n: int, *, rng: np.random.Generator, noise: float = 0.1):
     about [-1, 1]; ``noise`` is the standard deviation of Gaussian noise on y.
     Returns ``X`` (n, 2) and ``y`` (n,), float64.
     """
-    n, rng = _checks.count(n, "n"), _checks.generator(rng)
+    n, rng = _checks.count(n, "n", each=8, of="points"), _checks.generator(rng)
     noise = _checks.positive(noise, "noise", allow_zero=True)
     X = rng.uniform(-1.5, 1.5, size=(n, 2))
     c = np.array([0.5, 0.5])
@@ -71,7 +71,8 @@ class Config:
     A 2-16-16-1 ReLU network with a sigmoid output, trained full-batch for
     300 epochs by Adam (learning rate 0.01) on the binary cross-entropy, on
     200 points of two circles of which a quarter are held out as the test
-    set. ``batch_size=None`` is full batch; ``loss`` is ``'bce'`` or ``'mse'``
+    set. ``batch_size=None`` (or one above the training points) is full
+    batch; ``loss`` is ``'bce'`` or ``'mse'``
     (the regression set always uses ``'mse'``); ``lam`` only acts when
     ``penalty`` is ``'l1'`` or ``'l2'``. ``seed`` draws the data;
     ``restart`` picks another draw of the initial weights (and minibatch
@@ -102,19 +103,24 @@ class Config:
                               ("loss", ("bce", "mse")), ("optimizer", optimizers.NAMES),
                               ("penalty", regularization.PENALTIES)):
             object.__setattr__(self, knob, _checks.choice(getattr(self, knob), knob, options))
-        _checks.count(self.points, "points", minimum=10)
+        points = _checks.count(self.points, "points", minimum=10, each=16, of="points")
         _checks.positive(self.noise, "noise", allow_zero=True)
         _checks.in_range(self.test_fraction, "test_fraction", 0.05, 0.95, closed_high=True)
-        _checks.count(self.hidden_layers, "hidden_layers", minimum=0)
-        _checks.count(self.units, "units")
+        units = _checks.count(self.units, "units", each=4, of="weights")
+        layers = _checks.count(self.hidden_layers, "hidden_layers", minimum=0)
+        # the weights of [2, units, ..., units, 1], without building the list of sizes
+        weights = (3 * units + max(layers - 1, 0) * (units + 1) * units + units + 1 if layers
+                   else 3)
+        _checks.affordable(weights, "hidden_layers and units", (layers, units), "weights")
         _checks.positive(self.lr, "lr")
         if self.batch_size is not None:
             _checks.count(self.batch_size, "batch_size")
         _checks.positive(self.lam, "lam", allow_zero=True)
         _checks.in_range(self.dropout, "dropout", 0.0, 1.0)
-        _checks.count(self.epochs, "epochs")
-        _checks.count(self.seed, "seed", minimum=0)
-        _checks.count(self.restart, "restart", minimum=0)
+        _checks.count(self.epochs, "epochs", each=1e3 + 6.0 * points * weights,
+                      of="work (an epoch over the points each)")
+        _checks.seed(self.seed)
+        _checks.seed(self.restart, "restart")
 
     @property
     def regression(self) -> bool:
@@ -142,6 +148,7 @@ def make_data(config: Config):
     X_train, X_test : (n_train, 2), (n_test, 2) float64, ``n_test = ceil(test_fraction * points)``;
     y_train, y_test : class labels 0/1 (int64), or float64 targets for the regression set.
     """
+    _checks.instance(config, "config", Config)
     rng = np.random.default_rng(config.seed)
     X, y = _MAKERS[config.dataset](config.points, rng, config.noise)
     return datasets.train_test_split(X, y, config.test_fraction, rng=rng)
@@ -228,6 +235,7 @@ def one_blas_thread():
 def build(config: Config, rng: np.random.Generator) -> MLP:
     """The untrained network of ``config``: a sigmoid output for two classes, linear for
     regression; ``rng`` draws its weights (and later its dropout masks)."""
+    _checks.instance(config, "config", Config)
     return MLP(config.sizes, config.activation, "linear" if config.regression else "sigmoid",
                rng=rng, dropout=config.dropout)
 
@@ -262,6 +270,7 @@ def run(config: Config = Config(), *, validation: float = 0.0) -> Result:
     -------
     Result
     """
+    _checks.instance(config, "config", Config)
     if not isinstance(config, Config):
         raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
     validation = _checks.in_range(validation, "validation", 0.0, 0.9, closed_high=True)
@@ -293,6 +302,7 @@ def cost(config: Config) -> float:
     adds ``n_test M`` per epoch, the redraw a constant. Only ratios matter:
     the live panel learns the seconds per unit from what it computes.
     """
+    _checks.instance(config, "config", Config)
     n_test = int(np.ceil(config.test_fraction * config.points))
     n_train = config.points - n_test
     rows = n_train if config.batch_size is None else min(config.batch_size, n_train)
@@ -313,6 +323,7 @@ def controls(config: Config = Config()) -> dict:
     ``{knob: Slider, Choice or Button}`` (see :mod:`lecture_code.widgets`); the
     ``restart`` knob is a button that counts clicks ("retrain with new weights").
     """
+    _checks.instance(config, "config", Config)
     from .panels.widgets import Button, Choice, Slider
     c = config
     return {
@@ -352,6 +363,7 @@ def panel(config: Config = Config()):
     -------
     lecture_code.widgets.Panel
     """
+    _checks.instance(config, "config", Config)
     from .fast import compiled_training
     from .plotting import PlaygroundFigure
     from .panels.widgets import Panel
@@ -386,10 +398,9 @@ FEATURES = {
 def features(X, names) -> np.ndarray:
     """The network's inputs: one column per feature name of :data:`FEATURES`, for points ``X`` (n, 2)."""
     X = _checks.as_matrix(X, "X", columns=2)
-    if isinstance(names, str) or not names:
-        raise ValueError(f"names must be a non-empty list of features from {list(FEATURES)}, got {names!r}")
-    for name in names:
-        _checks.choice(name, "feature", tuple(FEATURES))
+    names = _checks.items(names, "names", f"feature names from {list(FEATURES)}")
+    for i, name in enumerate(names):
+        _checks.choice(name, f"names[{i}]", tuple(FEATURES), what="feature")
     return np.column_stack([FEATURES[name](X) for name in names])
 
 
@@ -457,6 +468,9 @@ def replay(run) -> training.History:
         accuracies for the cross-entropy.
     """
     if isinstance(run, (str, os.PathLike)):
+        if not os.path.isfile(run):
+            raise ValueError(f"run must be a browser playground run or the path of its JSON "
+                             f"file; there is no file {os.fspath(run)!r}")
         with open(run, encoding="utf-8") as f:
             run = json.load(f)
     if not isinstance(run, dict) or run.get("format") != "nn-playground-run":
@@ -520,6 +534,7 @@ def site_html(config: Config = Config()) -> str:
     relative to a chapter page in ``book/``. The knobs in the page's address
     override ``config``.
     """
+    _checks.instance(config, "config", Config)
     if not isinstance(config, Config):
         raise ValueError(f"config must be a playground.Config, got {type(config).__name__}")
     knobs = {k: v for k, v in config.__dict__.items()}

@@ -38,9 +38,10 @@ def _weights(weights) -> list[np.ndarray]:
 def penalty(weights: Sequence[np.ndarray], kind: str, lam: float) -> float:
     """``lambda R(W)`` summed over the weight matrices: ``R = sum |w|`` (L1) or ``sum w^2`` (L2).
 
-    ``weights`` is a list of arrays (``model.weights``) or one array.
+    ``weights`` is a list of arrays (``model.weights``), of any shapes and sizes
+    each, or one array; an empty list (no weights) or an empty array has penalty 0.
     """
-    kind = _checks.choice(kind, "penalty", PENALTIES)
+    kind = _checks.choice(kind, "kind", PENALTIES, what="penalty")
     lam = _checks.positive(lam, "lam", allow_zero=True)
     weights = _weights(weights)
     if kind == "none" or lam == 0.0:
@@ -51,8 +52,11 @@ def penalty(weights: Sequence[np.ndarray], kind: str, lam: float) -> float:
 
 
 def penalty_grad(W: np.ndarray, kind: str, lam: float) -> np.ndarray:
-    """Gradient of lambda R with respect to one weight matrix W: lambda sign(W) or 2 lambda W."""
-    kind = _checks.choice(kind, "penalty", PENALTIES)
+    """Gradient of lambda R with respect to one weight matrix W: lambda sign(W) or 2 lambda W.
+
+    Elementwise, so ``W`` may have any shape (an empty one gives an empty gradient).
+    """
+    kind = _checks.choice(kind, "kind", PENALTIES, what="penalty")
     lam = _checks.positive(lam, "lam", allow_zero=True)
     return _penalty_grad(_checks.as_array(W, "W", allow_empty=True), kind, lam)
 
@@ -83,8 +87,13 @@ class Dropout:
         self.mask = None
 
     def forward(self, A: np.ndarray, training: bool = True) -> np.ndarray:
-        """Return ``A * mask`` in training (mask entries 0 or 1/(1-p)), ``A`` otherwise."""
+        """Return ``A * mask`` in training (mask entries 0 or 1/(1-p)), ``A`` otherwise.
+
+        Elementwise: ``A`` may have any shape, empty included, and NaN and
+        infinities in it pass through by IEEE rules, as through torch's dropout.
+        """
         A = _checks.numbers(A, "A")
+        training = _checks.flag(training, "training")
         if not training or self.p == 0.0:
             self.mask = None
             return A
@@ -94,11 +103,12 @@ class Dropout:
     def backward(self, dA: np.ndarray) -> np.ndarray:
         """Route the gradient through the units that were kept, with the same scale.
 
-        A dropped unit passes exactly 0, even when ``dA`` is infinite there.
+        A dropped unit passes exactly 0, even when ``dA`` is infinite there; at a
+        kept unit NaN and infinities pass through by IEEE rules, as in torch.
         """
+        dA = _checks.numbers(dA, "dA")
         if self.mask is None:
             return dA
-        dA = _checks.numbers(dA, "dA")
         _checks.same_shape(dA, self.mask, "dA", "the forward pass's A")
         with np.errstate(invalid="ignore"):      # inf * 0 at a dropped unit, replaced by 0
             return np.where(self.mask == 0.0, 0.0, dA * self.mask)

@@ -21,17 +21,18 @@ __all__ = ["hidden", "forward", "kinks", "from_mlp", "to_mlp", "interpolating_ne
            "sawtooth_shallow"]
 
 
-def _theta_phi(theta, phi=None):
+def _theta_phi(theta, phi=...):
     """Check theta (D, 2) and phi (D + 1,) (when given) and return them as float arrays."""
     theta = _checks.as_array(theta, "theta", ndim=2)
     if theta.shape[1] != 2:
         raise ValueError(f"theta must have shape (D, 2), one row (theta_d0, theta_d1) per "
                          f"hidden unit, got {theta.shape}")
-    if phi is not None:
-        phi = _checks.as_array(phi, "phi", ndim=1)
-        if phi.shape != (theta.shape[0] + 1,):
-            raise ValueError(f"phi must hold phi_0 and one weight per hidden unit, shape "
-                             f"({theta.shape[0] + 1},), got {phi.shape}")
+    if phi is ...:
+        return theta, None
+    phi = _checks.as_array(phi, "phi", ndim=1)
+    if phi.shape != (theta.shape[0] + 1,):
+        raise ValueError(f"phi must hold phi_0 and one weight per hidden unit, shape "
+                         f"({theta.shape[0] + 1},), got {phi.shape}")
     return theta, phi
 
 
@@ -48,7 +49,7 @@ def hidden(x, theta, activation: str = "relu") -> np.ndarray:
     """
     x = _checks.as_matrix(x, "x", columns=1)
     theta, _ = _theta_phi(theta)
-    return activations.get(activation).forward(theta[:, 0] + x * theta[:, 1])
+    return activations._get(activation, "activation").forward(theta[:, 0] + x * theta[:, 1])
 
 
 def forward(x, theta, phi, activation: str = "relu") -> np.ndarray:
@@ -142,7 +143,11 @@ def column_forward(X, omegas: Sequence, betas: Sequence, activation: str = "relu
     -------
     (n, d_{K+1}): the output columns turned back into rows.
     """
-    if len(omegas) != len(betas) or not omegas:
+    omegas = _checks.items(omegas, "omegas", "weight matrices")
+    betas = _checks.items(betas, "betas", "bias vectors")
+    activation = activations._get(activation, "activation")
+    output = activations._get(output, "output")
+    if len(omegas) != len(betas):
         raise ValueError("omegas and betas must be non-empty lists of the same length")
     H = _checks.as_matrix(X, "X").T
     for k, (omega, beta) in enumerate(zip(omegas, betas)):
@@ -151,17 +156,14 @@ def column_forward(X, omegas: Sequence, betas: Sequence, activation: str = "relu
         if omega.shape[1] != H.shape[0] or beta.shape != (omega.shape[0],):
             raise ValueError(f"omegas[{k}] must have {H.shape[0]} columns and betas[{k}] one entry "
                              f"per row of it, got {omega.shape} and {beta.shape}")
-        g = activations.get(output if k == len(omegas) - 1 else activation)
+        g = output if k == len(omegas) - 1 else activation
         H = g.forward(beta[:, None] + omega @ H)
     return H.T
 
 
 def count_parameters(sizes: Sequence[int]) -> int:
     """Trainable numbers of an MLP with layer sizes d_0, ..., d_K: sum_k (d_{k-1} + 1) d_k."""
-    if isinstance(sizes, (str, bytes)) or len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
-    sizes = [_checks.count(d, f"sizes[{i}]") for i, d in enumerate(sizes)]
-    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))     # Python ints: exact
+    return _checks.weights_of(_checks.layer_sizes(sizes))     # Python ints: exact
 
 
 def linear_pieces(f: Callable, lo: float, hi: float, resolution: int = 2 ** 14 + 1,
@@ -174,10 +176,12 @@ def linear_pieces(f: Callable, lo: float, hi: float, resolution: int = 2 ** 14 +
     interval changes two slopes), so bends closer than two grid steps count once.
     Returns the number of pieces, bends + 1 (an int).
     """
-    lo, hi = float(lo), float(hi)
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+    f = _checks.function(f, "f")
+    lo, hi = _checks.finite(lo, "lo"), _checks.finite(hi, "hi")
+    if not lo < hi:
         raise ValueError(f"lo and hi must be finite with lo < hi, got {lo} and {hi}")
-    resolution = _checks.count(resolution, "resolution", minimum=3)
+    tol = _checks.positive(tol, "tol", allow_zero=True)
+    resolution = _checks.count(resolution, "resolution", minimum=3, each=8, of="samples")
     x = np.linspace(lo, hi, resolution)
     y = _checks.as_array(np.asarray(f(x[:, None]), dtype=np.float64).reshape(-1), "f(x)")
     if y.shape != x.shape:
@@ -191,10 +195,13 @@ def sawtooth(x, k: int) -> np.ndarray:
     """T^k(x): the tent map T(x) = min(2x, 2 - 2x) applied k times; 2^k pieces on [0, 1].
 
     T climbs from 0 to 1 on [0, 1/2] and falls back on [1/2, 1]; every application
-    folds [0, 1] onto itself, which doubles the number of teeth.
+    folds [0, 1] onto itself, which doubles the number of teeth. Elementwise: ``x``
+    may have any shape.
     """
     out = _checks.as_array(x, "x")
-    for _ in range(_checks.count(k, "k", minimum=0)):
+    k = _checks.count(k, "k", minimum=0)
+    _checks.workable(k * (out.size + 1000), "k", k, f"folds of {out.size} value(s)")
+    for _ in range(k):
         out = np.minimum(2.0 * out, 2.0 - 2.0 * out)
     return out
 
@@ -206,6 +213,7 @@ def sawtooth_deep(k: int) -> network.MLP:
     on [0, 1] is folded into the next layer's weights. Parameters: 4 + 6 (k - 1) + 3 = 6k + 1.
     """
     k = _checks.count(k, "k")
+    _checks.affordable(500 * k, "k", k, "memory for its layers")   # a Dense layer: ~4 kB
     model = network.MLP([1] + [2] * k + [1], "relu", "linear", rng=np.random.default_rng(0))
     fold = np.array([[2.0], [-4.0]])                       # t = 2 h_1 - 4 h_2
     ones, shift = np.array([[1.0, 1.0]]), np.array([0.0, -0.5])   # (relu(t), relu(t - 1/2))
@@ -216,5 +224,7 @@ def sawtooth_deep(k: int) -> network.MLP:
 def sawtooth_shallow(k: int) -> tuple[np.ndarray, np.ndarray]:
     """(theta, phi) of a shallow net with 2^k ReLU units equal to T^k on [0, 1]: the
     :func:`interpolating_net` through the 2^k + 1 corners of the sawtooth."""
-    knots = np.linspace(0.0, 1.0, 2 ** _checks.count(k, "k") + 1)
+    k = _checks.count(k, "k")
+    _checks.affordable(8 * 2.0 ** min(k, 1000), "k", k, f"memory for 2**{k} + 1 knots")
+    knots = np.linspace(0.0, 1.0, 2 ** k + 1)
     return interpolating_net(knots, sawtooth(knots, k))

@@ -57,7 +57,7 @@ def loss_slice(model: MLP, X, y, directions, coefs, *, loss: str = "bce", origin
     ``origin`` ``(p,)`` defaults to the current parameters. Returns the ``(m,)``
     losses and leaves the model's parameters unchanged.
     """
-    loss_fn, (X, Y) = _losses.get(loss), _data(model, X, y)
+    loss_fn, (X, Y) = _losses._get(loss), _data(model, X, y)
     flat, saved = model.flat_params, model.flat_params.copy()
     D = _checks.as_array(directions, "directions", ndim=2)
     C = _checks.as_array(coefs, "coefs", ndim=2)

@@ -27,9 +27,10 @@ def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generato
     """How far a minibatch gradient strays: mean over draws of ``|g_B - g| / |g|``.
 
     ``g`` is the gradient on all of ``(X, y)`` (``(n, d_in)``, ``(n, d_out)``), ``g_B``
-    on ``batch_size`` rows drawn without replacement; 0 when that is all n rows.
+    on ``batch_size`` rows drawn without replacement; 0 when that is all n rows
+    (a ``batch_size`` above n is taken as all n rows).
     """
-    loss_fn, (X, Y) = _losses.get(loss), _data(model, X, y)
+    loss_fn, (X, Y) = _losses._get(loss), _data(model, X, y)
     batch, rng = min(_checks.count(batch_size, "batch_size"), len(X)), _checks.generator(rng)
 
     def gradient(rows):
@@ -37,7 +38,7 @@ def gradient_noise(model: MLP, X, y, batch_size: int, *, rng: np.random.Generato
         return model.flat_grads.copy()
     full = gradient(slice(None))
     errors = [np.linalg.norm(gradient(rng.choice(len(X), batch, replace=False)) - full)
-              for _ in range(_checks.count(draws, "draws"))]
+              for _ in range(_checks.count(draws, "draws", each=1e3, of="work (a gradient per draw)"))]
     return float(np.mean(errors) / np.linalg.norm(full))
 
 
@@ -63,7 +64,8 @@ def noisy_descent(surface, lr: float, noise: float, steps: int, *, rng: np.rando
     """
     surface = get(surface)
     lr, noise = _checks.positive(lr, "lr"), _checks.positive(noise, "noise", allow_zero=True)
-    steps, runs = _checks.count(steps, "steps", minimum=0), _checks.count(runs, "runs")
+    steps = _checks.count(steps, "steps", minimum=0, each=16, of="path points")
+    runs = _checks.count(runs, "runs", each=16 * (steps + 1), of="path points")
     rng = _checks.generator(rng)
     paths = np.empty((steps + 1, runs, 2))
     paths[0] = _point(surface.start if start is None else start, "start")
@@ -89,7 +91,8 @@ def settle(surface, w, lr: float = 0.02, steps: int = 1000) -> np.ndarray:
     w = _checks.as_array(w, "w", ndim=(1, 2))
     if w.shape[-1] != 2:
         raise ValueError(f"w must hold points (w1, w2) in its last axis, got shape {w.shape}")
-    lr, steps = _checks.positive(lr, "lr"), _checks.count(steps, "steps", minimum=0)
+    lr, steps = _checks.positive(lr, "lr"), _checks.count(steps, "steps", minimum=0, each=1e3,
+                                                             of="work (a step each)")
     for _ in range(steps):
         w = w - lr * surface.grad(w)
     return w
@@ -126,6 +129,9 @@ def batch_size_panel(*, seed: int = 0, epochs: int = 30, lr: float = 0.1):
     the number of updates (64 / B per epoch), with full-batch descent in grey
     on both: small batches make many cheap, noisy steps.
     """
+    seed, lr = _checks.seed(seed), _checks.positive(lr, "lr")
+    epochs = _checks.count(epochs, "epochs", each=1e3 * len(PANEL_BATCH_SIZES) * 64,
+                           of="work (an epoch per batch size)")
     from . import datasets, training
     from .panels import widgets
     from .plotting import BatchSizeFigure

@@ -127,7 +127,8 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     epochs : int
         Passes over the training set.
     batch_size : int, optional
-        Rows per step; ``None`` means the whole training set.
+        Rows per step; ``None``, or any size above the number of rows, means
+        the whole training set.
     rng : numpy.random.Generator
         Shuffles the minibatches.
     X_val, y_val : array, optional
@@ -159,7 +160,7 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     """
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lecture_code.network.MLP, got {type(model).__name__}")
-    loss_fn = _losses.get(loss)
+    loss_fn = _losses._get(loss)
     _losses.check_output(loss_fn, model.layers[-1].activation.name, model.sizes[-1])
     X = _checks.as_matrix(X, "X", columns=model.sizes[0])
     Y = _targets(y, model, loss_fn, "y")
@@ -175,14 +176,16 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         if not has_val:
             raise ValueError("patience (early stopping) needs a validation set: pass X_val, y_val")
         patience = _checks.count(patience, "patience")
-    epochs = _checks.count(epochs, "epochs")
+    epochs = _checks.count(epochs, "epochs", each=1e3, of="work (an epoch each)")
     n = X.shape[0]
     batch = n if batch_size is None else min(_checks.count(batch_size, "batch_size"), n)
     _checks.generator(rng)
     penalty = _checks.choice(penalty, "penalty", regularization.PENALTIES)
     lam = _checks.positive(lam, "lam", allow_zero=True)
-    if on_epoch is not None and not callable(on_epoch):
-        raise ValueError(f"on_epoch must be a function of the epoch, got {on_epoch!r}")
+    if on_epoch is not None:
+        _checks.function(on_epoch, "on_epoch")
+    raise_on_divergence = _checks.flag(raise_on_divergence, "raise_on_divergence")
+    fused = _checks.flag(fused, "fused")
     if accuracy is None:
         classify = loss_fn.name in ("bce", "cce")
     elif accuracy is True or accuracy is False:
@@ -198,7 +201,8 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
                              "when a ready optimizer is passed")
         opt, grads = optimizer, _own_optimizer(optimizer, model)
     else:   # one flat vector: the same update, in one vectorised step
-        opt = _optimizers.make(optimizer, [model.flat_params], lr, **optimizer_options)
+        opt = _optimizers._make(optimizer, [model.flat_params], lr, "optimizer",
+                                **optimizer_options)
         grads = [model.flat_grads]
     if fused:
         from .fast import compiled_training

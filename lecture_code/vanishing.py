@@ -25,6 +25,15 @@ __all__ = ["HIDDEN_ACTIVATIONS", "deep_mlp", "deep_gradient_norms", "max_slope",
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "elu", "linear")
 
 
+def _sizes(depth, width, n) -> tuple[int, int, int]:
+    """``depth``, ``width`` and ``n`` checked, and the weights and activations they need."""
+    depth = _checks.count(depth, "depth", each=500, of="memory for its layers")
+    width = _checks.count(width, "width")
+    _checks.affordable(depth * width * width, "width", width, "weights")
+    n = _checks.count(n, "n", each=3 * depth * width, of="activations")
+    return depth, width, n
+
+
 def deep_mlp(depth: int, activation: str = "sigmoid", *, rng: np.random.Generator,
              width: int = 32, n: int = 64):
     """The network and data of :func:`deep_gradient_norms`: ``(model, X, y)``.
@@ -34,8 +43,7 @@ def deep_mlp(depth: int, activation: str = "sigmoid", *, rng: np.random.Generato
     ReLU and ELU, Glorot otherwise) and one linear output; ``X`` is ``(n, width)``
     and ``y`` is ``(n, 1)``, both standard normal.
     """
-    depth = _checks.count(depth, "depth")
-    width, n = _checks.count(width, "width"), _checks.count(n, "n")
+    depth, width, n = _sizes(depth, width, n)
     activation = _checks.choice(activation, "activation", HIDDEN_ACTIVATIONS)
     _checks.generator(rng)
     model = network.MLP([width] * (depth + 1) + [1], activation, "linear", rng=rng)
@@ -104,6 +112,8 @@ def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
     activation's largest slope (:func:`max_slope`) per layer back. Returns a
     :class:`lecture_code.widgets.Panel`; every setting uses ``default_rng(seed)``.
     """
+    _, width, n = _sizes(20, width, n)       # the deepest setting fits: then every one does
+    seed = _checks.seed(seed)
     from matplotlib.figure import Figure
 
     from . import plotting

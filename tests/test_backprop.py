@@ -217,3 +217,19 @@ def test_training_costs_by_hand_and_the_two_ratios():
 def test_cost_functions_reject_bad_arguments(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("z, exact", [
+    (20.0, 19.999999958776927),        # z sigma(z) = z / (1 + e^-z), to 17 digits (mpmath)
+    (27.0, 26.999999999949253),
+    (40.0, 40.0),
+])
+def test_counted_backprop_is_exact_where_the_sigmoid_saturates(z, exact):
+    # d BCE / dw for y = 0 is sigma(z) x: from the logits, not (p - y) / (p (1 - p)) sigma'(z)
+    model = network.MLP([1, 1], output="sigmoid", rng=np.random.default_rng(0))
+    model.set_parameters([np.array([[1.0]]), np.array([0.0])])
+    counted = backprop.counted_backprop(model, [[z]], [[0.0]], "bce")
+    assert abs(counted["grads"][0][0, 0] - exact) <= 1e-12 * exact
+    assert counted["loss"] == model.loss([[z]], [[0.0]], "bce")
+    model.loss_and_grads([[z]], [[0.0]], "bce")
+    assert counted["grads"][0][0, 0] == model.gradients()[0][0, 0]

@@ -55,7 +55,7 @@ CASES = [
     case(activations.elu, z=np.array([-1.0, 2.0]), alpha=1.0),
     case(activations.elu_prime, z=np.array([-1.0, 2.0]), alpha=1.0),
     case(activations.softmax_backward, a=np.array([[0.3, 0.7]]), da=np.array([[1.0, 0.0]])),
-    case(activations.get, {"name": ["activation"]}, name="relu"),
+    case(activations.get, {"name": ["name"]}, name="relu"),
     *[case(getattr(losses, f), y_pred=P, y_true=Y01)
       for f in ("mse", "mse_grad", "mae", "mae_grad", "binary_cross_entropy",
                 "binary_cross_entropy_grad")],
@@ -66,7 +66,7 @@ CASES = [
     *[case(getattr(losses, f), z=np.array([[0.3, 0.7], [0.5, 0.5]]), y_true=[1, 0])
       for f in ("categorical_cross_entropy_with_logits",
                 "categorical_cross_entropy_with_logits_grad")],
-    case(losses.get, {"name": ["loss"]}, name="bce"),
+    case(losses.get, {"name": ["name"]}, name="bce"),
     case(losses.targets, {"loss": ["loss"], "columns": ["columns", "y_true"]}, loss="cce", y_true=[0, 1, 1], columns=2),
     case(losses.check_output, {"loss": ["loss"], "activation": ["activation"],
                                "units": ["units"]},
@@ -76,7 +76,7 @@ CASES = [
          rng=rng()),
     case(lambda X: layers.Dense(2, 3, "relu", rng=rng()).forward(X), id="Dense.forward", X=X2),
     case(network.MLP, {"sizes": ["sizes"], "activation": ["activation"],
-                       "output": ["activation"], "dropout": ["dropout"]},
+                       "output": ["output"], "dropout": ["dropout"]},
          sizes=[2, 3, 1], activation="relu", output="sigmoid", rng=rng(), dropout=0.0),
     case(lambda X: mlp().forward(X), id="MLP.forward", X=X2),
     case(lambda X, y, loss, penalty, lam: mlp().loss_and_grads(X, y, loss, penalty=penalty,
@@ -102,11 +102,11 @@ CASES = [
     case(optimizers.Adadelta, params=_opt_params(), lr=0.1, rho=0.9),
     case(lambda grads: optimizers.Adam(_opt_params()).step(grads),
          id="Optimizer.step", grads=[np.ones((2, 2)), np.ones(2)]),
-    case(optimizers.make, {"name": ["optimizer"], "params": ["params"]},
+    case(optimizers.make, {"name": ["name"], "params": ["params"]},
          name="adam", params=_opt_params(), lr=0.1),
-    case(regularization.penalty, {"kind": ["penalty"]}, weights=[np.ones((2, 2))], kind="l1",
+    case(regularization.penalty, {"kind": ["kind"]}, weights=[np.ones((2, 2))], kind="l1",
          lam=0.1),
-    case(regularization.penalty_grad, {"kind": ["penalty"]}, W=np.ones((2, 2)), kind="l2",
+    case(regularization.penalty_grad, {"kind": ["kind"]}, W=np.ones((2, 2)), kind="l2",
          lam=0.1),
     case(regularization.Dropout, {"p": ["p (dropout rate)"]}, p=0.5, rng=rng()),
     case(lambda A: regularization.Dropout(0.5, rng=rng()).forward(A), id="Dropout.forward",
@@ -181,3 +181,61 @@ def test_not_numbers_is_a_type_error_and_a_value_error():
     for bad in (True, "0.1", None, np.ones(1)):
         with pytest.raises(TypeError, match="lr must be a number"):
             _checks.positive(bad, "lr")
+
+
+# -- the calls of issue 26: each refused at once, naming its argument ----------------------
+def test_sizes_past_the_budget_are_refused_with_the_memory_they_need():
+    from lecture_code import shallow
+    with pytest.raises(ValueError, match=r"sizes = \[100000, 100000, 1\] need 80 GB of weights"):
+        network.MLP([100_000, 100_000, 1], rng=rng())
+    with pytest.raises(ValueError, match=r"^k = 40 needs 70.4 TB of memory for 2\*\*40 \+ 1 knots"):
+        shallow.sawtooth_shallow(40)
+
+
+def test_the_budget_is_one_object_a_user_can_raise(monkeypatch):
+    import lecture_code
+    from lecture_code import shallow
+    assert lecture_code.BUDGET is _checks.BUDGET and _checks.BUDGET.bytes == 1e9
+    theta, phi = shallow.sawtooth_shallow(14)
+    assert theta.shape == (2 ** 14, 2)
+    monkeypatch.setattr(_checks.BUDGET, "bytes", 1e6)
+    with pytest.raises(ValueError, match=r"k = 14 needs 1.05 MB .* the budget is 1 MB"):
+        shallow.sawtooth_shallow(14)
+
+
+def test_a_grid_count_too_long_to_write_out_is_refused_in_powers_of_ten():
+    from lecture_code import landscape
+    with pytest.raises(ValueError, match=r"n_parameters 124000000 .* 10\*\*1\.24e\+08"):
+        landscape.grid_evaluations(124_000_000)
+    assert landscape.grid_evaluations(100_000) == 10 ** 100_000
+
+
+@pytest.mark.parametrize("w0", [float("nan"), float("inf"), "a", None])
+def test_the_perceptron_refuses_a_bias_that_is_not_a_finite_number(w0):
+    from lecture_code import perceptron
+    with pytest.raises(ValueError, match="w0 must be"):
+        perceptron.perceptron_output([1, 2], w0, [1, 1], "sigmoid")
+    with pytest.raises(ValueError, match="w0 must be"):
+        perceptron.Perceptron(2, w0=w0)
+
+
+def test_issue_26_rows_name_their_argument():
+    from lecture_code import controls, regularization
+    with pytest.raises(ValueError, match="model must be a lecture_code.network.MLP"):
+        gradcheck.check_model("model", np.zeros((2, 2)), [0, 1])
+    with pytest.raises(ValueError, match="y_pred rows must be distributions"):
+        losses.categorical_cross_entropy([[0.7, 0.7]], [[1.0, 0.0]])
+    with pytest.raises(ValueError, match="value, min and max of the integer slider"):
+        controls.Slider("n", 1, 10, 2.5, integer=True)
+    with pytest.raises(ValueError, match="unknown penalty 'l3' for kind"):
+        regularization.penalty_grad(np.ones(2), "l3", 1.0)
+
+
+@pytest.mark.parametrize("png", [b"not a png", b"\x89PNG" + b"0.3333333333333333"])
+def test_a_panel_whose_update_returns_other_bytes_says_so(png):
+    from lecture_code import widgets
+    panel = widgets.Panel(lambda x: png, {"x": widgets.Slider("x", 0, 1, 1 / 3)}, alt="x",
+                          static_frames=2)
+    with pytest.raises(ValueError, match=r"update must return .* PNG bytes; for the setting "
+                                         r"\{'x': 0.0\} it returned"):
+        panel.static_html()

@@ -25,7 +25,7 @@ def test_log_slider_sweeps_geometrically():
 
 @pytest.mark.parametrize("make, match", [
     (lambda: Slider("x", 0, 1, 2), "must lie in"),
-    (lambda: Slider("x", 0, 1, 0.5, log=True), "min > 0"),
+    (lambda: Slider("x", 0, 1, 0.5, log=True), "min of a log slider must be > 0"),
     (lambda: Choice("menu", ("a", "b"), "c"), "must be one of"),
 ])
 def test_controls_refuse_a_starting_value_they_cannot_show(make, match):

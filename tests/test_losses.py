@@ -39,7 +39,8 @@ def pair(name, rng, n=4, k=3):
 def test_gradient_matches_central_differences(name):
     loss = losses.get(name)
     p, y = pair(name, np.random.default_rng(1))
-    numeric = numerical_gradient(lambda q: loss(q, y), p.copy(), H)
+    # the kernel: the public cce refuses rows that are not distributions, as a step off them is
+    numeric = numerical_gradient(lambda q: loss.kernel(q, y), p.copy(), H)
     np.testing.assert_allclose(loss.grad(p, y), numeric, rtol=0, atol=FD_TOL)
 
 
@@ -275,5 +276,5 @@ def test_output_must_fit_the_loss():
 def test_names_are_case_insensitive_aliases_included():
     assert losses.get("Binary_Cross_Entropy").name == "bce"
     assert losses.get("BCE").name == "bce"
-    with pytest.raises(TypeError, match="loss must be a name"):
+    with pytest.raises(TypeError, match="name must be a loss name"):
         losses.get(3)

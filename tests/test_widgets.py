@@ -87,7 +87,7 @@ def test_a_default_off_the_grid_starts_at_the_nearest_frame():
 
     def update(x):
         calls.append(x)
-        return b"\x89PNG\r\n\x1a\n" + bytes(8) + struct.pack(">II", 4, 2) + bytes([len(calls)])
+        return b"\x89PNG\r\n\x1a\n" + bytes(4) + b"IHDR" + struct.pack(">II", 4, 2) + bytes([len(calls)])
 
     panel = widgets.Panel(update, {"x": Slider("x", 0.0, 1.0, 1 / 3)}, alt="x", static_frames=5)
     page = panel.static_html()                          # raised StopIteration before (issue 13.7)
@@ -106,7 +106,8 @@ def test_the_live_panel_of_chapter_3_displays_from_fitted_weights():
 
 
 def test_controls_left_out_of_the_grid_are_named_beside_the_panel():
-    panel = widgets.Panel(lambda a, b: b"\x89PNG" + bytes(20), {"a": Slider("alpha", 0, 1, 0),
+    png = b"\x89PNG\r\n\x1a\n" + bytes(4) + b"IHDR" + struct.pack(">II", 4, 2)
+    panel = widgets.Panel(lambda a, b: png, {"a": Slider("alpha", 0, 1, 0),
                                                                "b": Slider("beta", 0, 1, 0)},
                           alt="x", static_controls=("a",))
     page = panel.static_html()
@@ -353,7 +354,7 @@ def test_the_site_frames_of_a_panel_share_one_set_of_axis_limits(tmp_path, monke
 
     def update(top):
         used.append(figure._widen("loss", 0.0, top))
-        return b"\x89PNG\r\n\x1a\n" + bytes(8) + struct.pack(">II", 4, 2) + bytes(4)
+        return b"\x89PNG\r\n\x1a\n" + bytes(4) + b"IHDR" + struct.pack(">II", 4, 2) + bytes(4)
 
     panel = widgets.Panel(update, {"top": Slider("top", 1.0, 5.0, 2.0)}, alt="x", static_frames=5)
     panel.figures = (figure,)

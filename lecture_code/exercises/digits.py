@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import datasets, digits, losses
+from .. import datasets, digits, landscape, losses, shallow
 from ..network import MLP
 from . import _guard, exercise
 from ._answers import Unusable, array, call, close, fresh, judge, number
@@ -53,7 +53,8 @@ def _size_cases(rng):
 _COUNTERS = (digits.count_parameters, MLP.n_parameters, MLP.parameters)
 
 
-@exercise("ex-digits-count", points=2, writes=(digits.count_parameters,))
+@exercise("ex-digits-count", points=2, writes=(digits.count_parameters, shallow.count_parameters,
+                                            landscape.n_parameters))
 def parameter_count(function):
     """A function sizes -> number of trainable numbers of MLP(sizes), written without the package."""
     for sizes in _size_cases(fresh()):

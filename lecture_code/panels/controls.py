@@ -15,7 +15,23 @@ from typing import Any
 
 import numpy as np
 
+from .. import _checks
+
 __all__ = ["Slider", "Choice", "Button"]
+
+#: The most settings one control's sweep holds (a panel's grid holds at most 64 frames).
+MAX_SWEEP = 1000
+
+
+def _label(label) -> None:
+    _checks.text(label, "label")
+
+
+def _sweep_count(count, name: str = "count") -> int:
+    count = _checks.count(count, name, minimum=2)
+    if count > MAX_SWEEP:
+        raise ValueError(f"{name} must be at most {MAX_SWEEP} settings, got {count}")
+    return count
 
 
 @dataclass(frozen=True)
@@ -31,11 +47,31 @@ class Slider:
     integer: bool = False
 
     def __post_init__(self):
-        if not self.min <= self.value <= self.max:
+        _label(self.label)
+        low, high = _checks.finite(self.min, "min"), _checks.finite(self.max, "max")
+        value = _checks.finite(self.value, "value")
+        _checks.flag(self.log, "log")
+        _checks.flag(self.integer, "integer")
+        if not low < high:
+            raise ValueError(f"min must be below max for slider {self.label!r}, got min={self.min} "
+                             f"and max={self.max}")
+        if not low <= value <= high:
             raise ValueError(f"value of slider {self.label!r} must lie in [{self.min}, {self.max}], "
                              f"got {self.value}")
+        if self.integer and any(v != round(v) for v in (low, high, value)):
+            raise ValueError(f"value, min and max of the integer slider {self.label!r} must be "
+                             f"whole numbers, got value={self.value}, min={self.min}, "
+                             f"max={self.max}")
+        if self.step is not None:
+            step = _checks.positive(self.step, "step")
+            if step > high - low:
+                raise ValueError(f"step of slider {self.label!r} must be at most max - min "
+                                 f"({high - low:g}), got {self.step}")
+            if self.integer and step != round(step):
+                raise ValueError(f"step of the integer slider {self.label!r} must be a whole "
+                                 f"number, got {self.step}")
         if self.log and self.min <= 0:
-            raise ValueError(f"a log slider needs min > 0, got {self.min} for {self.label!r}")
+            raise ValueError(f"min of a log slider must be > 0, got {self.min} for {self.label!r}")
 
     def extremes(self) -> list:
         """The two ends of the slider."""
@@ -45,6 +81,7 @@ class Slider:
         """``count`` evenly spaced settings from min to max, both included: equal
         steps on a linear slider (on its ``step`` grid), equal ratios on a log
         slider (to two significant digits). The default need not be one of them."""
+        count = _sweep_count(count)
         if self.log:
             values = [float(f"{v:.2g}") for v in np.geomspace(self.min, self.max, count)]
         else:
@@ -82,6 +119,11 @@ class Choice:
     value: Any
 
     def __post_init__(self):
+        _label(self.label)
+        if isinstance(self.options, (str, bytes)) or not hasattr(self.options, "__len__") \
+                or len(self.options) == 0:
+            raise ValueError(f"options must be a non-empty tuple of the menu's choices, got "
+                             f"{self.options!r}")
         if self.value not in self.options:
             raise ValueError(f"value of menu {self.label!r} must be one of {self.options}, "
                              f"got {self.value!r}")
@@ -91,6 +133,8 @@ class Choice:
         return list(self.options)
 
     def sweep(self, count: int) -> list:
+        """Every option, whatever ``count`` (a menu has no in-between)."""
+        _sweep_count(count)
         return list(self.options)
 
     def build(self):
@@ -101,17 +145,24 @@ class Choice:
 
 @dataclass(frozen=True)
 class Button:
-    """A push button. Its value counts the clicks (0 before the first), so ``update``
-    can react to a click, e.g. by retraining from new random weights."""
+    """A push button. Its value counts the clicks (0 before the first; any whole number
+    >= 0, a count that allocates nothing), so ``update`` can react to a click, e.g.
+    by retraining from new random weights."""
 
     label: str
     value: int = 0
+
+    def __post_init__(self):
+        _label(self.label)
+        _checks.count(self.value, "value", minimum=0)
 
     def extremes(self) -> list:
         """Not clicked, and clicked once."""
         return [0, 1]
 
     def sweep(self, count: int) -> list:
+        """The button's value alone (the static site has no clicks)."""
+        _sweep_count(count)
         return [self.value]
 
     def build(self):

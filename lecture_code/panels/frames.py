@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import _checks
 from .controls import Button, Choice
 
 __all__ = ["MAX_FRAMES", "grid_axes", "grid", "static_html", "frames_folder"]
@@ -44,8 +45,14 @@ FOLDER, URL = Path("_static") / "panels", "../_static/panels/"
 SCALE = 2
 
 
+def _panel_class():
+    from .widgets import Panel          # widgets imports this module
+    return Panel
+
+
 def grid_axes(panel) -> dict:
     """``{control: values}`` for the controls the kernel-free version precomputes."""
+    _checks.instance(panel, "panel", _panel_class())
     return {name: panel.static_values.get(name) or panel.controls[name].sweep(panel.static_frames)
             for name in panel.static_controls}
 
@@ -94,7 +101,15 @@ def frames_folder() -> Path | None:
     return root / FOLDER.name if root.is_dir() else None
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_size(png: bytes, settings: dict) -> tuple[int, int]:
+    """Width and height from the PNG's header (its IHDR chunk, bytes 16 to 24)."""
+    if not png.startswith(PNG_SIGNATURE) or len(png) < 24 or png[12:16] != b"IHDR":
+        raise ValueError(f"update must return a matplotlib Figure or PNG bytes; for the setting "
+                         f"{settings} it returned {len(png)} bytes starting {png[:16]!r}, "
+                         f"not a PNG image")
     return struct.unpack(">II", png[16:24])
 
 
@@ -152,12 +167,13 @@ def static_html(panel) -> str:
     start = [_nearest(list(v), values[name]) for name, v in axes.items()]
     folder = frames_folder()
     frames, first, size = [], None, None
-    for index, (_, png, message) in enumerate(grid(panel)):
+    for index, (settings, png, message) in enumerate(grid(panel)):
         if png is None:
             frames.append([None, message])
             continue
+        dims = _png_size(png, settings)          # every frame: a PNG, or a clear error
+        size = size or dims
         frames.append([_save(png, folder), None])
-        size = size or _png_size(png)
     flat = 0
     for axis_start, axis_values in zip(start, axes.values()):
         flat = flat * len(axis_values) + axis_start

@@ -36,6 +36,7 @@ import numpy as np
 from .. import _checks
 from . import frames as _frames
 from .controls import Button, Choice, Slider  # noqa: F401  (the chapters write widgets.Slider)
+from .controls import _sweep_count
 
 __all__ = ["Panel", "boundary_panel", "shallow_panel", "plain_message"]   # Slider, Choice, Button: see controls
 
@@ -43,6 +44,7 @@ __all__ = ["Panel", "boundary_panel", "shallow_panel", "plain_message"]   # Slid
 
 def plain_message(error: BaseException) -> str:
     """What a reader sees instead of a traceback when a setting cannot be computed."""
+    _checks.instance(error, "error", BaseException)
     if isinstance(error, ArithmeticError):   # TrainingDiverged, overflow, ...
         return "Training diverged: the loss grew without bound. Try a smaller learning rate."
     return f"This setting cannot be computed: {error}"
@@ -80,8 +82,8 @@ class Panel:
     static_frames : int
         How many values of each slider the grid holds (evenly spaced).
     dpi : float
-        Resolution of the rendered image (the site's frames are rendered at
-        twice that, for high-DPI screens).
+        Resolution of the rendered image, 10 to 1000 (the site's frames are
+        rendered at twice that, for high-DPI screens).
     static : callable, optional
         ``static() -> str``: the panel's whole kernel-free face as HTML, used
         instead of the precomputed frames (chapter 8's browser playground).
@@ -93,14 +95,29 @@ class Panel:
                  static_control: str | None = None, static_controls=None,
                  static_values: dict | None = None, static_frames: int = 6, dpi: float = 80,
                  static: Callable[[], str] | None = None):
+        update = _checks.function(update, "update")
+        if not isinstance(controls, dict):
+            raise _checks.NotNumbers(f"controls must be a dict {{keyword: Slider, Choice or "
+                                     f"Button}}, got {type(controls).__name__}")
         if not controls:
             raise ValueError("controls is empty; a panel needs at least one control")
+        alt = _checks.text(alt, "alt")
+        dpi = _checks.in_range(dpi, "dpi", 10, 1000, closed_high=True)
         self.update, self.controls, self.alt, self.dpi = update, dict(controls), alt, dpi
-        self.static_frames = _checks.count(static_frames, "static_frames", minimum=2)
+        self.static_frames = _sweep_count(static_frames, "static_frames")
         if static_control is not None:
+            if _checks.text(static_control, "static_control") not in self.controls:
+                raise ValueError(f"static_control must name a control, one of "
+                                 f"{list(self.controls)}, got {static_control!r}")
             static_controls = (static_control,)
+        elif static_controls is not None:
+            static_controls = _checks.items(static_controls, "static_controls", "control names",
+                                            minimum=0)
         self.static_controls = _frames.default_grid_controls(self.controls, self.static_frames,
                                                              static_controls)
+        if static_values is not None and not isinstance(static_values, dict):
+            raise _checks.NotNumbers(f"static_values must be a dict {{control: values}}, got "
+                                     f"{type(static_values).__name__}")
         self.static_values = {name: list(v) for name, v in (static_values or {}).items()}
         for name in (*self.static_controls, *self.static_values):
             if name not in self.controls:
@@ -395,6 +412,16 @@ def boundary_panel(fit: Callable[..., tuple], X_train, y_train, controls: dict, 
     shows the plain "training diverged" message. The figure (boundary and
     loss curves) is created once and only its data change afterwards.
     """
+    fit = _checks.function(fit, "fit")
+    _checks.same_rows(_checks.as_matrix(X_train, "X_train", columns=2),
+                      _checks.as_array(y_train, "y_train", ndim=1), "X_train", "y_train")
+    test = [None if v is None else check(v, name) for v, name, check in (
+        (X_test, "X_test", lambda v, name: _checks.as_matrix(v, name, columns=2)),
+        (y_test, "y_test", lambda v, name: _checks.as_array(v, name, ndim=1)))]
+    if (X_test is None) != (y_test is None):
+        raise ValueError("X_test and y_test must be given together (or neither)")
+    if X_test is not None:
+        _checks.same_rows(*test, "X_test", "y_test")
     from ..plotting import BoundaryFigure
     from ..training import TrainingDiverged
     figure = BoundaryFigure(classes)
