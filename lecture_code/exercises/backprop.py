@@ -150,7 +150,7 @@ def _agrees(got, want) -> bool:
 
 
 _REPLACED = (network.MLP.loss_and_grads, network.MLP.backward, layers.Dense.backward,
-             layers.Dense.backward_from_z, backprop.counted_backprop)
+             layers.Dense._backward_from_z, backprop.counted_backprop)
 
 
 @exercise("ex-backprop-two-layer", points=4, writes=_REPLACED)
