@@ -260,12 +260,14 @@ class Budget:
     first and raises ``ValueError`` naming the argument above ``bytes``; a
     loop whose length is an argument counts its steps (each at least a
     microsecond, a thousand elementary operations) against ``operations``,
-    about ten seconds of numpy. ``digits`` is the longest exact integer a count is written out in.
+    about half a minute of numpy: above the longest call the book itself makes
+    (chapter 10's sweep of sixty trainings, 8 s at most and 4-5 s with early
+    stopping), far below a kernel that seems hung. ``digits`` is the longest exact integer a count is written out in.
     Raise either for a bigger machine: ``lecture_code.BUDGET.bytes = 8e9``.
     """
 
     bytes: float = 1e9
-    operations: float = 1e10
+    operations: float = 3e10
     digits: int = 100_000
 
 
@@ -292,11 +294,16 @@ def affordable(numbers: float, name: str, value, what: str = "memory") -> None:
                          f"(lecture_code.BUDGET.bytes, raise it to allow more)")
 
 
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.2g} s" if seconds < 100 else f"{seconds / 60:.3g} minutes" if seconds < 36000 \
+        else f"{seconds / 3600:.3g} hours"
+
+
 def workable(operations: float, name: str, value, what: str) -> None:
     """Raise ``ValueError`` naming ``name`` unless ``operations`` fit :attr:`Budget.operations`."""
     if float(operations) > BUDGET.operations:
         raise ValueError(f"{name} = {value!r} {what}: about {float(operations):.2g} operations, "
-                         f"{float(operations) / 1e9:.2g} s or more; the budget is "
+                         f"roughly {_seconds(float(operations) / 1e9)}; the budget is "
                          f"{BUDGET.operations:.2g} (lecture_code.BUDGET.operations, raise it to "
                          f"allow more)")
 

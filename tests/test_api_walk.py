@@ -59,7 +59,7 @@ VALID_SECONDS = 5.0
 MEMORY = 3 * 2 ** 30
 #: The package's operations budget in the walk: what runs in ``SECONDS`` (the budget counts
 #: a nanosecond an operation), so a call the walk would time out is refused by the budget
-#: instead (lecture_code.BUDGET.operations is ten seconds' worth outside the walk).
+#: instead (lecture_code.BUDGET.operations is half a minute's worth outside the walk).
 OPERATIONS = SECONDS * 1e9
 
 #: Parts of the package that are not walked, each with its reason.
