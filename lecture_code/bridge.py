@@ -294,7 +294,7 @@ def comparison_panel(X, y, sizes=(2, 8, 8, 1), *, epochs: int = 100, seed: int =
     that far, and numpy and torch, which round differently, part as much. numpy
     (the fast path, ``train(..., fused=True)``, equal to the readable loop to
     rounding) and torch (for Adam, its one-kernel ``fused=True`` update) each
-    run on one thread while it renders. Returns a :class:`lecture_code.widgets.Panel`.
+    run on one thread while it renders. Returns a :class:`lecture_code.panels.widgets.Panel`.
     """
     from . import playground, plotting, training
     from .panels import widgets

@@ -424,7 +424,7 @@ def panel(data: Split, *, seed: int = 0, **options):
     Every setting retrains :func:`fit` from ``default_rng(seed)`` (``options``
     go to it) and draws the training and validation loss per epoch beside the
     validation set's confusion matrix. The static site holds a grid of all three.
-    Returns a :class:`lecture_code.widgets.Panel`.
+    Returns a :class:`lecture_code.panels.widgets.Panel`.
     """
     _checks.instance(data, "data", Split)
     seed = _checks.seed(seed)

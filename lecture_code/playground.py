@@ -244,8 +244,8 @@ def run(config: Config = Config(), *, validation: float = 0.0) -> Result:
     """Draw the data, build the network, train it; return a :class:`Result`.
 
     Training is :func:`lecture_code.training.train` with ``fused=True``
-    (compiled by numba where it is installed, :mod:`lecture_code.compiled_training`,
-    else in fused numpy, :mod:`lecture_code.fused_training`). By default the
+    (compiled by numba where it is installed, :mod:`lecture_code.fast.compiled_training`,
+    else in fused numpy, :mod:`lecture_code.fast.fused_training`). By default the
     test set is the validation set, as in TensorFlow Playground: the history's
     ``val_loss`` and ``val_acc`` are the test loss and accuracy after every
     epoch (the accuracies for either loss of a classifier). With
@@ -320,7 +320,7 @@ BATCH_SIZES = (10, 50, "full")
 def controls(config: Config = Config()) -> dict:
     """The panel's controls, one per knob of :class:`Config`, starting at ``config``.
 
-    ``{knob: Slider, Choice or Button}`` (see :mod:`lecture_code.widgets`); the
+    ``{knob: Slider, Choice or Button}`` (see :mod:`lecture_code.panels.widgets`); the
     ``restart`` knob is a button that counts clicks ("retrain with new weights").
     """
     _checks.instance(config, "config", Config)
@@ -348,7 +348,7 @@ def controls(config: Config = Config()) -> dict:
 
 
 def panel(config: Config = Config()):
-    """A live :class:`lecture_code.widgets.Panel` over every knob; retrains on each change.
+    """A live :class:`lecture_code.panels.widgets.Panel` over every knob; retrains on each change.
 
     Each change trains the network of the new setting from scratch and redraws
     one :class:`lecture_code.plotting.PlaygroundFigure`. A setting that cannot be

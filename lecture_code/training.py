@@ -149,9 +149,9 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
         for a classifier trained on another loss (squared error on 0/1 labels).
     fused : bool
         The fast path the live panels use, equal to this loop to rounding:
-        the whole loop compiled by numba (:mod:`lecture_code.compiled_training`)
+        the whole loop compiled by numba (:mod:`lecture_code.fast.compiled_training`)
         where numba is installed and the setting allows it, otherwise each
-        step by :class:`lecture_code.fused_training.FusedStep`, the same
+        step by :class:`lecture_code.fast.fused_training.FusedStep`, the same
         formulas in fewer numpy calls.
 
     Returns

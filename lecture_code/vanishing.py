@@ -110,7 +110,7 @@ def vanishing_gradient_panel(width: int = 32, n: int = 64, seed: int = 0):
 
     The dashed line starts at the output layer's norm and falls by the
     activation's largest slope (:func:`max_slope`) per layer back. Returns a
-    :class:`lecture_code.widgets.Panel`; every setting uses ``default_rng(seed)``.
+    :class:`lecture_code.panels.widgets.Panel`; every setting uses ``default_rng(seed)``.
     """
     _, width, n = _sizes(20, width, n)       # the deepest setting fits: then every one does
     seed = _checks.seed(seed)

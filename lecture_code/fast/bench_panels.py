@@ -11,15 +11,15 @@ make, then times each one:
   cost estimate, if it has one), and the slower extreme of every control is
   taken at once. The reader's wait there is what the live
   widget does: the computation, or, for a panel with a cost estimate above
-  ``lecture_code.widgets.LONG_SECONDS``, the message that offers to
+  ``lecture_code.panels.widgets.LONG_SECONDS``, the message that offers to
   compute it (whose own computing time is reported beside it, one run when
   it takes longer than a second);
 - the fast/reference ratio: the playground's default training with
   ``training.train(fused=True)`` against the readable loop, interleaved,
   with each engine behind ``fused=True``: the compiled loop
-  (:mod:`lecture_code.compiled_training`, where numba is installed) and
-  fused numpy (:mod:`lecture_code.fused_training`);
-- the fast path in the corners of training (:data:`CORNERS`: an early stop
+  (:mod:`lecture_code.fast.compiled_training`, where numba is installed) and
+  fused numpy (:mod:`lecture_code.fast.fused_training`);
+- the fast path in the corners of training (:data:`~lecture_code.fast.bench_panels.CORNERS`: an early stop
   in a large epoch budget, one epoch, divergence, no hidden layer, a deep
   net), against the readable loop: at most 1.2 times its time is the target;
 - the compiled loop's one-time cost: numba compiling it with an empty
@@ -105,7 +105,7 @@ def corner(panel, timer=None) -> dict:
     """The controls' slowest extremes, each timed once with the others at their defaults.
 
     ``timer(f)`` runs ``f`` and returns its seconds (default: the wall clock).
-    A panel with a cost estimate (``lecture_code.widgets.Panel.cost``) is
+    A panel with a cost estimate (``lecture_code.panels.widgets.Panel.cost``) is
     not timed: each control takes the extreme with the larger estimate.
     """
     timer = timer or _seconds
@@ -227,7 +227,7 @@ CORNERS = (
 
 
 def corner_ratios(repeats: int = 15) -> list[dict]:
-    """``fused=True`` against the readable loop in each of :data:`CORNERS`, interleaved, medians.
+    """``fused=True`` against the readable loop in each of :data:`~lecture_code.fast.bench_panels.CORNERS`, interleaved, medians.
 
     Each corner trains a fresh network on 200 points of the playground's circles
     (validation on 100), as a panel would; ``fast`` is compiled where numba is

@@ -3,7 +3,7 @@ compiled function, when numba is installed.
 
 numba is optional. Without it (or with the environment variable
 ``LECTURE_CODE_NUMBA=0``) ``training.train(..., fused=True)`` runs
-:class:`lecture_code.fused_training.FusedStep`, in numpy; with it, every
+:class:`lecture_code.fast.fused_training.FusedStep`, in numpy; with it, every
 setting :func:`supports` accepts runs here instead, three to four times as
 fast for the playground's networks. A live panel retrains on every slider
 move, and a small network's epoch is mostly the overhead of numpy's ~30
@@ -21,7 +21,7 @@ weights and every per-epoch number to 1e-12, over every activation, loss,
 optimizer, penalty, dropout rate, depth 0-6, width 1-16 and minibatch size.
 The loop runs on one thread, and the random draws (minibatch orders,
 dropout masks) are numpy's, drawn in the readable loop's order a chunk of
-epochs ahead (:func:`_chunks`).
+epochs ahead (``_chunks``).
 
 What runs here: hidden and output activations ``relu``, ``tanh``,
 ``sigmoid``, ``elu``, ``linear`` and ``step``; the losses ``bce`` (one
@@ -607,7 +607,7 @@ def train(model, X, Y, loss, opt, *, epochs: int, batch: int, rng, penalty: str,
     ``training.train`` restores as the readable loop does, after its checks for
     divergence. The optimizer's state is updated in place. The random draws
     (minibatch orders, dropout masks) are made a chunk of epochs at a time,
-    just before the chunk runs (:func:`_chunks`), and drawn again up to the last
+    just before the chunk runs (``_chunks``), and drawn again up to the last
     epoch run if training stopped within a chunk, so the generators end where
     the readable loop leaves them, and time and memory follow the epochs run.
     """

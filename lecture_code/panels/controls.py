@@ -1,7 +1,7 @@
 """The controls of a live panel: a slider, a menu and a push button.
 
 Each control is a plain description (label, range or options, starting value):
-:class:`lecture_code.widgets.Panel` builds the matching ipywidgets control when
+:class:`lecture_code.panels.widgets.Panel` builds the matching ipywidgets control when
 it is displayed in a kernel (``build``), sweeps ``extremes()`` in the tests and
 uses ``sweep(count)`` for the frames of the static site. ipywidgets is imported
 only inside ``build``.

@@ -1,6 +1,6 @@
 """The kernel-free face of a live panel: a grid of precomputed frames.
 
-The static site has no kernel, so a :class:`~lecture_code.widgets.Panel` shows
+The static site has no kernel, so a :class:`~lecture_code.panels.widgets.Panel` shows
 there as the same controls over frames computed when the book is built: one
 frame for every combination of the values of its *grid controls* (a few values
 per slider, laid out evenly on a linear or logarithmic scale; every option of

@@ -8,13 +8,13 @@ updated), and a dict of controls. One object serves both ways of reading:
   redrawn on every change;
 - on the static site (no kernel) it displays as the same controls over a grid
   of frames computed when the book was built, loaded by the browser as they are
-  needed (:mod:`lecture_code.frames`).
+  needed (:mod:`lecture_code.panels.frames`).
 
 A setting that cannot be computed (training diverged, an impossible
 combination) shows a plain message instead of a figure, never a traceback.
 ipywidgets is imported only when a panel is displayed in a kernel. The controls
-themselves (:class:`~lecture_code.controls.Slider`, :class:`~lecture_code.controls.Choice`,
-:class:`~lecture_code.controls.Button`) are described in :mod:`lecture_code.controls`
+themselves (:class:`~lecture_code.panels.controls.Slider`, :class:`~lecture_code.panels.controls.Choice`,
+:class:`~lecture_code.panels.controls.Button`) are described in :mod:`lecture_code.panels.controls`
 and importable from here too.
 
 See any chapter's "try it" section.
@@ -73,7 +73,7 @@ class Panel:
         Text alternative describing the figure (used as the image's alt text).
     static_controls : sequence of str, optional
         The controls the kernel-free version precomputes a grid over (default:
-        as many as fit into :data:`lecture_code.frames.MAX_FRAMES` frames, in
+        as many as fit into :data:`lecture_code.panels.frames.MAX_FRAMES` frames, in
         display order); the others stay at their defaults there, and the page
         names them. ``static_control="name"`` is short for one.
     static_values : dict, optional
@@ -162,7 +162,7 @@ class Panel:
     cost = None
     #: The figures ``update`` draws into, if they can hold their axis limits
     #: (:class:`lecture_code.plotting.style.HeldLimits`): the site's frames then
-    #: share one set of limits (see :func:`lecture_code.frames.grid`).
+    #: share one set of limits (see :func:`lecture_code.panels.frames.grid`).
     figures = ()
 
     def widget(self):
@@ -249,7 +249,7 @@ _LIVE_ONLY = ("<p>This panel is live: run its cell in a notebook with ipywidgets
 
 
 def static_wanted() -> bool:
-    """Whether a displayed panel also computes its kernel-free frames (:mod:`lecture_code.frames`).
+    """Whether a displayed panel also computes its kernel-free frames (:mod:`lecture_code.panels.frames`).
 
     The website's build and a notebook saved for other viewers need them; a
     reader in Google Colab sees the live widget only, and would wait for a

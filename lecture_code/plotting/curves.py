@@ -100,7 +100,7 @@ class FitFigure(Blitter):
     All artists are created once; :meth:`update` changes their data and
     returns PNG bytes, drawing only the points and curves over a cached
     background (the axis limits are fixed), so a
-    :class:`lecture_code.widgets.Panel` can redraw it many times quickly.
+    :class:`lecture_code.panels.widgets.Panel` can redraw it many times quickly.
     One point can be circled (say, an outlier).
     See chapter 4 (how an outlier pulls the MSE and MAE fits).
 

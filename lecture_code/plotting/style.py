@@ -100,7 +100,7 @@ class HeldLimits:
 
     The static site shows a panel's precomputed frames side by side in time: if
     one frame's loss axis ends at 2 and the next at 5, the curves jump while
-    the data do not. :func:`lecture_code.frames.grid` therefore renders a
+    the data do not. :func:`lecture_code.panels.frames.grid` therefore renders a
     panel's grid twice with :meth:`hold_limits` on: the first pass only
     widens the limits (``_widen`` returns the range of every value seen
     so far), and the second draws every frame with those common limits.
