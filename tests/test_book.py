@@ -9,6 +9,7 @@ and a module of lecture_code missing from the API reference.
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import re
 from pathlib import Path
@@ -122,3 +123,55 @@ def test_api_page_documents_every_public_module():
 def test_api_page_documents_only_existing_modules():
     unknown = sorted(_documented_modules() - _public_modules())
     assert not unknown, f"book/api.md documents modules that do not exist: {unknown}"
+
+
+#: Engineering words a chapter's main text leaves to collapsed notes and the reference pages.
+PLUMBING = re.compile(r"\b(?:Open)?BLAS\b|\bulps?\b|\bthreads?\b", re.IGNORECASE)
+#: Cell tags that keep a code cell, or its source, off the reader's page.
+HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-cell", "hide-input"}
+
+
+def _without_dropdowns(markdown: str) -> str:
+    """``markdown`` without its collapsed directives (a fence whose options hold ``:class: dropdown``)."""
+    kept, lines, i = [], markdown.splitlines(), 0
+    while i < len(lines):
+        opening = re.match(r"^(`{3,}|:{3,})\{[\w-]+\}", lines[i])
+        if opening:
+            fence, end = opening.group(1), i + 1
+            while end < len(lines) and lines[end].strip() != fence:
+                end += 1
+            block = lines[i:end + 1]
+            options = [line for line in block[1:] if line.startswith(":")]
+            if any(re.match(r"^:class:.*\bdropdown\b", line) for line in options):
+                i = end + 1
+                continue
+        kept.append(lines[i])
+        i += 1
+    return "\n".join(kept)
+
+
+def _visible_text(cell: dict) -> str:
+    source = "".join(cell["source"])
+    if cell["cell_type"] == "markdown":
+        return _without_dropdowns(source)
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    if cell["cell_type"] != "code" or tags & HIDDEN_TAGS:
+        return ""
+    outputs = ["".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+               for o in cell.get("outputs", [])]
+    return "\n".join([source, *outputs])
+
+
+def test_without_dropdowns_keeps_open_text_and_drops_collapsed_notes():
+    page = "open BLAS\n```{note} Why\n:class: dropdown\nOpenBLAS kernels\n```\nafter\n```{note}\nthreads\n```"
+    assert _without_dropdowns(page) == "open BLAS\nafter\n```{note}\nthreads\n```"
+
+
+def test_no_chapter_shows_engineering_detail_outside_a_collapsed_note():
+    """BLAS kernels, ulps and threads are for the curious: collapsed notes, the reference pages."""
+    found = []
+    for path in sorted(BOOK.glob("[0-9][0-9]_*.ipynb")):
+        for k, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            found += [f"{path.name} cell {k}: ...{m.string[max(0, m.start() - 40):m.end() + 20]!r}"
+                      for m in PLUMBING.finditer(_visible_text(cell))]
+    assert not found, "\n".join(found)
