@@ -175,3 +175,20 @@ def test_no_chapter_shows_engineering_detail_outside_a_collapsed_note():
             found += [f"{path.name} cell {k}: ...{m.string[max(0, m.start() - 40):m.end() + 20]!r}"
                       for m in PLUMBING.finditer(_visible_text(cell))]
     assert not found, "\n".join(found)
+
+
+def test_no_fence_line_carries_prose_and_no_note_has_a_title():
+    """A closing fence followed by text on its line swallows that text into the directive,
+    and ``{note}`` takes no title (MyST reads it as the first line of the body): a titled
+    collapsed note is ``{admonition} Title`` with ``:class: note dropdown``."""
+    found = []
+    for path in sorted(BOOK.glob("*.ipynb")) + sorted(BOOK.glob("*.md")):
+        cells = (json.loads(path.read_text(encoding="utf-8"))["cells"] if path.suffix == ".ipynb"
+                 else [{"cell_type": "markdown", "source": path.read_text(encoding="utf-8")}])
+        for k, cell in enumerate(cells):
+            if cell["cell_type"] != "markdown":
+                continue
+            for line in "".join(cell["source"]).splitlines():
+                if re.match(r"^(`{3,}|:{3,})[ \t]+[^{\s]", line) or re.match(r"^(`{3,}|:{3,})\{(note|tip|warning|important)\}[ \t]*\S", line):
+                    found.append(f"{path.name} cell {k}: {line[:60]!r}")
+    assert not found, "\n".join(found)

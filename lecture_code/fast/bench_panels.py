@@ -19,7 +19,7 @@ make, then times each one:
   with each engine behind ``fused=True``: the compiled loop
   (:mod:`lecture_code.fast.compiled_training`, where numba is installed) and
   fused numpy (:mod:`lecture_code.fast.fused_training`);
-- the fast path in the corners of training (:data:`~lecture_code.fast.bench_panels.CORNERS`: an early stop
+- the fast path in the corners of training (``CORNERS``: an early stop
   in a large epoch budget, one epoch, divergence, no hidden layer, a deep
   net), against the readable loop: at most 1.2 times its time is the target;
 - the compiled loop's one-time cost: numba compiling it with an empty
@@ -227,7 +227,7 @@ CORNERS = (
 
 
 def corner_ratios(repeats: int = 15) -> list[dict]:
-    """``fused=True`` against the readable loop in each of :data:`~lecture_code.fast.bench_panels.CORNERS`, interleaved, medians.
+    """``fused=True`` against the readable loop in each of ``CORNERS``, interleaved, medians.
 
     Each corner trains a fresh network on 200 points of the playground's circles
     (validation on 100), as a panel would; ``fast`` is compiled where numba is
