@@ -177,9 +177,10 @@ def test_no_chapter_shows_engineering_detail_outside_a_collapsed_note():
     assert not found, "\n".join(found)
 
 
-def test_no_fence_line_carries_prose_and_no_note_has_a_title():
-    """A closing fence followed by text on its line swallows that text into the directive,
-    and ``{note}`` takes no title (MyST reads it as the first line of the body): a titled
+def test_every_fence_opens_and_closes_as_written():
+    """A closing fence followed by text on its line swallows that text into the directive;
+    a backtick fence whose first line holds a backtick is no fence at all (CommonMark),
+    so a question with inline code opens with ``:::{selfcheck}``; and ``{note}`` takes no title (MyST reads it as the first line of the body): a titled
     collapsed note is ``{admonition} Title`` with ``:class: note dropdown``."""
     found = []
     for path in sorted(BOOK.glob("*.ipynb")) + sorted(BOOK.glob("*.md")):
@@ -189,6 +190,9 @@ def test_no_fence_line_carries_prose_and_no_note_has_a_title():
             if cell["cell_type"] != "markdown":
                 continue
             for line in "".join(cell["source"]).splitlines():
-                if re.match(r"^(`{3,}|:{3,})[ \t]+[^{\s]", line) or re.match(r"^(`{3,}|:{3,})\{(note|tip|warning|important)\}[ \t]*\S", line):
+                opening = re.match(r"^(`{3,})(.*)$", line)
+                if (re.match(r"^(`{3,}|:{3,})[ \t]+[^{\s]", line)
+                        or re.match(r"^(`{3,}|:{3,})\{(note|tip|warning|important)\}[ \t]*\S", line)
+                        or (opening and "`" in opening.group(2))):
                     found.append(f"{path.name} cell {k}: {line[:60]!r}")
     assert not found, "\n".join(found)
