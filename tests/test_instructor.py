@@ -639,3 +639,14 @@ def test_the_setup_cell_of_a_student_edition_is_trusted_though_it_installs_from_
     assert TAMPERING.search(handout)                      # it mentions sys.modules ...
     assert trusted_form(handout) == trusted_form(book)    # ... but is the book's own cell
     assert trusted_form(handout + "\nRESULTS.clear()") != trusted_form(book)
+
+
+@pytest.mark.parametrize("line, informative", [
+    ("return out", False), ("layers = []", False), ("total += 1", False), ("else:", False), (")", False),
+    ("return out * mask / (1 - p)", True), ("layers = [Dense(a, b) for a, b in pairs]", True),
+    ("best = 0.5", True), ("count = 0", False), ("return np.maximum(0, z)", True),
+])
+def test_a_line_any_program_holds_is_no_secret(line, informative):
+    """``return out`` or ``layers = []`` of a solution occur in the site's own scripts too;
+    they give nothing away, so the leak scan does not report them."""
+    assert notebooks.is_informative(line) is informative

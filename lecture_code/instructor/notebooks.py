@@ -124,11 +124,20 @@ def exercise_directives(markdown: str) -> list[ExerciseText]:
     return found
 
 
+#: Lines that give nothing of a solution away and occur in any program (``return out``,
+#: ``layers = []``, ``total += 1``): a name returned or set to an empty or trivial value.
+GENERIC_LINE = re.compile(r"(return|yield)\s+[A-Za-z_]\w*"
+                          r"|[A-Za-z_]\w*\s*=\s*(\[\]|\{\}|\(\)|0|0\.0|1|None|True|False|''|\"\")"
+                          r"|[A-Za-z_]\w*\s*[+-]=\s*1")
+
+
 def is_informative(line: str) -> bool:
-    """A solution line worth hiding: not blank, not a lone bracket or keyword such as ``else:``."""
-    text = line.strip()
+    """A solution line worth hiding: not blank, not a lone bracket or keyword such as ``else:``,
+    not a :data:`GENERIC_LINE` such as ``return out``."""
+    text = line.strip().rstrip(";")
     words = re.findall(r"[A-Za-z_]\w*|\d+", text)
-    return len(text) >= 3 and any(w not in keyword.kwlist for w in words)
+    return (len(text) >= 3 and any(w not in keyword.kwlist for w in words)
+            and not GENERIC_LINE.fullmatch(text))
 
 
 def bound_names(source: str, imports: bool = True) -> set[str]:
