@@ -70,21 +70,28 @@ export class LiveRun {
     this.sentAt = this.sendMs = this.networkSent = 0;   // when the last snapshot was sent, how long it took
   }
 
-  /** Handle one message from the page; a failure is sent back, never thrown. */
+  /** Handle one message from the page. */
   receive(message) {
-    try {
+    this.safely(message.id ?? null, () => {
       if (message.type === "start") this.start(message);
       else if (!MESSAGES.includes(message.type)) throw new Error(`unknown message ${JSON.stringify(message.type)}`);
       else if (message.gen === this.gen) this[message.type](message);   // else: about an earlier run
+    });
+  }
+
+  /** Run f; a failure stops playing and is sent to the page (with the id of the request it answers), never thrown. */
+  safely(id, f) {
+    try {
+      f();
     } catch (e) {
       this.playing = false;
-      this.post({ type: "failed", gen: message.gen, id: message.id ?? null, message: e.message });
+      this.post({ type: "failed", gen: this.gen, id, message: e.message });
     }
   }
 
   start({ gen, config, id = null }) {
-    this.gen = gen;
     this.run = new Run(config);
+    this.gen = gen;
     this.playing = false;
     this.painted = false;
     this.sent = 0;             // epochs of the history the page already has
@@ -124,13 +131,13 @@ export class LiveRun {
 
   /** Has the run reached its last epoch, or diverged? */
   finished() {
-    return this.run.diverged || (this.run.epoch >= this.run.config.epochs && this.run.trainer.current === null);
+    return this.run.diverged || this.run.epoch >= this.run.config.epochs;
   }
 
   schedule() {
     if (this.scheduled) return;
     this.scheduled = true;
-    this.later(() => this.slice());
+    this.later(() => this.safely(null, () => this.slice()));
   }
 
   /**
