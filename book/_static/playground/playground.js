@@ -162,6 +162,7 @@ class Playground {
     this.requests = 0;
     this.waiting = new Map();  // request id -> the Promise's {resolve, reject}
     this.where = null;
+    this.frame = 0;            // the animation frame requested to paint, if any
     this.engine = new Engine((message) => this.receive(message));
     this.build();
     this.restart(changes);
@@ -174,6 +175,7 @@ class Playground {
     this.config = normalise(changes);
     this.gen += 1;
     // what the page knows of the run: its points, its history, its latest numbers and weights
+    for (const id of this.fresh?.ids ?? []) this.settle(id, this.summary());   // answered, and never to be painted
     this.view = { data: null, history: { train_loss: [], test_loss: [] }, summary: null, weights: null };
     this.fresh = null;         // the latest snapshot, not yet painted
     this.syncControls();
