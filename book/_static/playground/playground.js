@@ -495,10 +495,23 @@ class Playground {
     ctx.drawImage(this.points, 0, 0, OUTPUT_SIZE, OUTPUT_SIZE);
     const rows = [["train loss", fmt(s.trainLoss)], ["test loss", fmt(s.testLoss)]];
     if (!regression) rows.push(["train accuracy", fmt(s.trainAccuracy, 2)], ["test accuracy", fmt(s.testAccuracy, 2)]);
-    this.numbers.textContent = "";
-    for (const [k, v] of rows) this.numbers.append(el("dt", {}, k), el("dd", {}, v));
-    this.message.textContent = s.diverged ? "Training diverged: the loss overflowed. Try a smaller learning rate." : "";
+    this.showNumbers(rows);
+    const message = s.diverged ? "Training diverged: the loss overflowed. Try a smaller learning rate." : "";
+    if (this.message.textContent !== message) this.message.textContent = message;
     heatmap.lossCurve(this.curveCtx, OUTPUT_SIZE, 80, h.train_loss, h.test_loss);
+  }
+
+  /** The numbers as a list of [name, value] rows; when the names are those shown, only the values that changed are written. */
+  showNumbers(rows) {
+    const key = rows.map(([k]) => k).join();
+    if (key !== this.numbersKey) {
+      this.numbersKey = key;
+      this.numbers.textContent = "";
+      for (const [k, v] of rows) this.numbers.append(el("dt", {}, k), el("dd", {}, v));
+      return;
+    }
+    const values = this.numbers.querySelectorAll("dd");
+    rows.forEach(([, v], i) => { if (values[i].textContent !== v) values[i].textContent = v; });
   }
 
   /** Every unit's heatmap and every link's colour and width, from the network part of a snapshot:
@@ -515,10 +528,12 @@ class Playground {
     }));
     let wmax = 0;
     for (const { index } of this.links) wmax = Math.max(wmax, Math.abs(params[index]) || 0);
-    // Only what changed is written: a large network has some 1400 links.
+    // Only what changed is written, and widths go in quarter pixels: a large network has some 1400
+    // links, and each link whose look changes costs the browser the work of restyling it.
     for (const link of this.links) {
       const w = params[link.index];
-      const stroke = w >= 0 ? "#d55e00" : "#0072b2", width = (0.5 + 4 * Math.min(1, Math.abs(w) / (wmax || 1))).toFixed(2), text = `weight ${fmt(w, 4)}`;
+      const stroke = w >= 0 ? "#d55e00" : "#0072b2", text = `weight ${fmt(w, 4)}`;
+      const width = String(0.5 + Math.round(16 * Math.min(1, Math.abs(w) / (wmax || 1))) / 4);   // 0.5 to 4.5 px
       if (stroke !== link.stroke) link.path.setAttribute("stroke", link.stroke = stroke);
       if (width !== link.width) link.path.setAttribute("stroke-width", link.width = width);
       if (text !== link.text) link.title.textContent = link.text = text;
