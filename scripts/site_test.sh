@@ -7,8 +7,10 @@
 # "download .ipynb" button are right; search finds the perceptron chapter.
 # The checks are in tests/browser/site.test.mjs; chapter 8's browser
 # playground has its own, in tests/browser/playground.test.mjs (labelled
-# controls, play, every control by keyboard, state in the URL, axe, and its
-# exported runs replayed by lecture_code.playground.replay). Both always run.
+# controls, play, every control by keyboard, state in the URL, axe, its
+# exported runs replayed by lecture_code.playground.replay, training in a Web
+# Worker, no snapshot of an earlier run shown, and the same page without a
+# worker). Both always run.
 # Run scripts/build.sh first.
 #
 # Needs Node >= 20 with npm (playwright-core and axe-core are installed from

@@ -175,6 +175,16 @@ def test_every_layer_of_the_javascript_engine_checks_its_arguments():
     assert "pass 10" in output and "fail 0" in output, output
 
 
+def test_the_live_run_trains_in_slices_and_sends_snapshots_the_page_can_paint():
+    """tests/playground/live.test.mjs: the LiveRun the browser playground's worker holds answers
+    each message of the page, ignores those about an earlier run, sends a snapshot while playing
+    only once the page has painted the last, stops in the middle of an epoch only while playing, and
+    trains exactly as run.js's Run."""
+    code, output = _node("--test", "--test-reporter=spec", "tests/playground/live.test.mjs")
+    assert code == 0, output
+    assert "pass 8" in output and "fail 0" in output, output
+
+
 def _browser_runs(tmp_path, settings):
     src, out = tmp_path / "settings.json", tmp_path / "runs.json"
     src.write_text(json.dumps(settings))

@@ -5,11 +5,20 @@
 //   cd tests/browser && node playground.bench.mjs
 //
 // For the default setting and the largest one the page offers it prints the
-// medians of: epochs per second of step(n) (training only), the time to draw
-// one frame (heatmaps, network, curve), and while playing the frame interval,
-// frames per second and epochs per frame; then the numpy engine's epochs per
-// second on exactly the same runs (lecture_code.playground.replay). The
-// machine may be shared: the load average is printed with the figures.
+// medians of:
+// - step epochs/s: await step(n) (training, and one snapshot drawn at the end);
+// - while playing for PLAY_MS: pictures/s (new pictures the page drew: the
+//   frames per second a reader sees move), page frames/s (how often the page
+//   could draw at all), epochs/s and epochs per picture, and the longest task
+//   on the page's thread (Long Tasks API; 0 if none took over 50 ms);
+// - control latency: while playing, the learning-rate select is changed as a
+//   reader would; the time from when that change was due to when the page
+//   shows the new run's epoch 0 (the next frame presents it);
+// - for the default, the time from Play to epoch 300;
+// then the numpy engine's epochs per second on exactly the same runs
+// (lecture_code.playground.replay). The machine may be shared: the load
+// average is printed with the figures. Works with the page's interface
+// whether its calls return Promises or not (await takes both).
 
 import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
@@ -22,6 +31,7 @@ const SETTINGS = {
   largest: { points: 1000, test_fraction: 0.1, hidden_layers: 6, units: 16, batch_size: 10, dropout: 0.5,
     features: ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"], dataset: "spiral" },
 };
+const PLAY_MS = 3000, LATENCY_TRIALS = 7;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 const server = await serve(SITE);
@@ -32,51 +42,80 @@ const page = await context.newPage();
 await page.goto(`${origin}/book/08_playground.html`, { waitUntil: "load" });
 await page.waitForFunction(() => window.nnPlayground !== undefined);
 const start = await page.evaluate(() => { const { show_test, ...c } = window.nnPlayground.config(); return c; });
+const where = await page.evaluate(async () => {
+  await window.nnPlayground.step(0);
+  return window.nnPlayground.trainedIn?.() ?? "page (no worker)";
+});
 
 const rows = [], runs = [];
 for (const [name, changes] of Object.entries(SETTINGS)) {
   const epochs = name === "default" ? 300 : 20;
-  const r = await page.evaluate(async ({ start, changes, epochs }) => {
-    const p = window.nnPlayground, train = [], draw = [];
+  const r = await page.evaluate(async ({ start, changes, epochs, PLAY_MS, LATENCY_TRIALS }) => {
+    const p = window.nnPlayground, root = document.querySelector(".nn-playground");
+    const epochText = root.querySelector(".nnp-epoch");
+    const lr = [...root.querySelectorAll("label")].find((l) => l.textContent === "learning rate").control;
+    const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+    const frame = () => new Promise((done) => requestAnimationFrame(done));
+    // every time the page writes the epoch counter: one picture drawn
+    let drawn = [];
+    new MutationObserver(() => drawn.push([performance.now(), epochText.textContent]))
+      .observe(epochText, { childList: true, characterData: true, subtree: true });
+
+    const train = [];
     for (let k = 0; k < 5; k++) {
-      p.set({ ...start, ...changes });
+      await p.set({ ...start, ...changes });
       const t0 = performance.now();
-      p.step(epochs);
+      await p.step(epochs);
       train.push(performance.now() - t0);
-      const t1 = performance.now();
-      p.step(0);
-      draw.push(performance.now() - t1);
     }
-    const run = p.exportRun();
-    p.set({ ...start, ...changes, epochs: 100000 });
-    const stamps = [], counts = [];
-    await new Promise((done) => {
-      const t0 = performance.now();
-      const tick = (t) => {
-        stamps.push(t);
-        counts.push(p.summary().epoch);
-        if (t - t0 < 3000 || stamps.length < 12) requestAnimationFrame(tick); else done();
-      };
+    const run = await p.exportRun();
+
+    // playing
+    await p.set({ ...start, ...changes, epochs: 100000 });
+    let longest = 0;
+    const longTasks = new PerformanceObserver((list) => { for (const e of list.getEntries()) longest = Math.max(longest, e.duration); });
+    longTasks.observe({ type: "longtask" });
+    const stamps = [];
+    p.play();
+    await wait(300);                                  // warm-up
+    const e0 = p.summary().epoch, t0 = performance.now();
+    drawn = [];
+    while (performance.now() - t0 < PLAY_MS) stamps.push(await frame());
+    const e1 = p.summary().epoch, t1 = performance.now(), pictures = drawn.length;
+    await p.pause();
+    longTasks.disconnect();
+
+    // control latency: a change of the learning rate while playing
+    const latency = [];
+    for (let k = 0; k < LATENCY_TRIALS; k++) {
+      await p.set({ ...start, ...changes, epochs: 100000 });
       p.play();
-      requestAnimationFrame(tick);
-    });
-    p.pause();
+      await wait(400);
+      const value = k % 2 ? "0.01" : "0.03";
+      const due = performance.now() + 20;
+      drawn = [];
+      setTimeout(() => { lr.value = value; lr.dispatchEvent(new Event("change")); }, 20);
+      while (!drawn.some(([t, text]) => t >= due && text === "000,000") && performance.now() - due < 5000) await wait(5);
+      const hit = drawn.find(([t, text]) => t >= due && text === "000,000");
+      latency.push(hit ? hit[0] - due : Infinity);
+      await p.pause();
+    }
+
     let reached = null;
     if (!Object.keys(changes).length) {      // the default run: how long from Play to epoch 300?
-      p.set({ ...start });
+      await p.set({ ...start });
       const t0 = performance.now();
       p.play();
-      await new Promise((done) => { const w = () => (p.summary().epoch >= 300 ? done() : requestAnimationFrame(w)); requestAnimationFrame(w); });
+      while (p.summary().epoch < 300) await frame();
       reached = performance.now() - t0;
-      p.pause();
+      await p.pause();
     }
-    return { train, draw, stamps, counts, run, reached };
-  }, { start, changes, epochs });
-  const intervals = r.stamps.slice(1).map((t, i) => t - r.stamps[i]).slice(2);   // after warm-up
-  const perFrame = r.counts.slice(1).map((c, i) => c - r.counts[i]).slice(2);
-  rows.push({ name, epochs, trainMs: median(r.train), epochsPerSecond: epochs / (median(r.train) / 1000),
-    drawMs: median(r.draw), frameMs: median(intervals), fps: 1000 / median(intervals),
-    epochsPerFrame: median(perFrame), reached300Ms: r.reached });
+    return { train, stamps, seconds: (t1 - t0) / 1000, pictures, epochs: e1 - e0, longest, latency, run, reached };
+  }, { start, changes, epochs, PLAY_MS, LATENCY_TRIALS });
+  const intervals = r.stamps.slice(1).map((t, i) => t - r.stamps[i]);
+  rows.push({ name, epochs, trainMs: median(r.train), stepEpochsPerSecond: epochs / (median(r.train) / 1000),
+    pagefps: 1000 / median(intervals), pictures: r.pictures / r.seconds, playEpochsPerSecond: r.epochs / r.seconds,
+    epochsPerPicture: r.epochs / Math.max(r.pictures, 1), longest: r.longest, latency: median(r.latency), reached300Ms: r.reached });
   runs.push(r.run);
 }
 await browser.close();
@@ -99,11 +138,15 @@ numpy.stdout.trim().split("\n").forEach((line, i) => {
   rows[i].numpyEpochsPerSecond = epochs / seconds;
 });
 
-console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} (1, 5, 15 min)`);
-console.log("setting   epochs  JS train ms  JS epochs/s  numpy epochs/s  draw ms  frame ms   fps  epochs/frame  Play->300 ms");
-for (const r of rows) {
-  console.log(`${r.name.padEnd(9)} ${String(r.epochs).padStart(6)} ${r.trainMs.toFixed(1).padStart(12)} ${r.epochsPerSecond.toFixed(0).padStart(12)}`
-    + ` ${r.numpyEpochsPerSecond.toFixed(0).padStart(15)} ${r.drawMs.toFixed(1).padStart(8)} ${r.frameMs.toFixed(1).padStart(9)}`
-    + ` ${r.fps.toFixed(0).padStart(5)} ${String(r.epochsPerFrame).padStart(13)} ${r.reached300Ms === null ? "" : r.reached300Ms.toFixed(0).padStart(13)}`);
-}
+console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} (1, 5, 15 min); training in: ${where}`);
+const columns = [
+  ["setting", 9, (r) => r.name], ["step epochs/s", 14, (r) => r.stepEpochsPerSecond.toFixed(0)],
+  ["numpy epochs/s", 15, (r) => r.numpyEpochsPerSecond.toFixed(0)],
+  ["pictures/s", 11, (r) => r.pictures.toFixed(1)], ["page fps", 9, (r) => r.pagefps.toFixed(0)],
+  ["play epochs/s", 14, (r) => r.playEpochsPerSecond.toFixed(1)], ["epochs/picture", 15, (r) => r.epochsPerPicture.toFixed(2)],
+  ["longest task ms", 16, (r) => r.longest.toFixed(0)], ["control ms", 11, (r) => r.latency.toFixed(0)],
+  ["Play->300 ms", 13, (r) => (r.reached300Ms === null ? "" : r.reached300Ms.toFixed(0))],
+];
+console.log(columns.map(([title, w], i) => (i ? title.padStart(w) : title.padEnd(w))).join(" "));
+for (const r of rows) console.log(columns.map(([, w, f], i) => (i ? String(f(r)).padStart(w) : String(f(r)).padEnd(w))).join(" "));
 console.log(`largest: ${JSON.stringify(SETTINGS.largest)}`);

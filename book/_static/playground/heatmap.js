@@ -76,22 +76,28 @@ export function points(ctx, X, y, size, { test = false, regression = false } = {
   }
 }
 
-/** The train (solid) and test (dashed) loss per epoch, on a log scale. */
+/** The train (solid) and test (dashed) loss per epoch, on a log scale. A long run is drawn through
+ *  about two epochs per pixel of the width (every k-th epoch, and the last). */
 export function lossCurve(ctx, width, height, train, test) {
   ctx.clearRect(0, 0, width, height);
-  const all = train.concat(test).filter((v) => Number.isFinite(v) && v > 0);
-  if (!all.length) return;
-  const lo = Math.log10(Math.min(...all)), hi = Math.max(Math.log10(Math.max(...all)), lo + 1e-3);
-  const n = Math.max(train.length, 2);
+  let min = Infinity, max = -Infinity;
+  for (const values of [train, test]) {
+    for (const v of values) if (Number.isFinite(v) && v > 0) { min = Math.min(min, v); max = Math.max(max, v); }
+  }
+  if (min === Infinity) return;
+  const lo = Math.log10(min), hi = Math.max(Math.log10(max), lo + 1e-3);
+  const n = Math.max(train.length, 2), every = Math.max(1, Math.floor(n / (2 * width)));
   const line = (values, colourName, dash) => {
     ctx.beginPath();
     ctx.setLineDash(dash);
     ctx.strokeStyle = colourName;
     ctx.lineWidth = 1.5;
-    values.forEach((v, i) => {
-      const x = (i / (n - 1)) * (width - 4) + 2, y = height - 2 - ((Math.log10(v) - lo) / (hi - lo)) * (height - 4);
+    const to = (i) => {
+      const x = (i / (n - 1)) * (width - 4) + 2, y = height - 2 - ((Math.log10(values[i]) - lo) / (hi - lo)) * (height - 4);
       if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
-    });
+    };
+    for (let i = 0; i < values.length; i += every) to(i);
+    if ((values.length - 1) % every !== 0) to(values.length - 1);
     ctx.stroke();
   };
   line(train, "#333", []);

@@ -75,14 +75,15 @@ export class Dense {
   forward(X, n) {
     const { dIn, dOut, W, b } = this, f = this.activation.forward;
     const { Z, A } = this.buffer(n);
-    Z.fill(0);
     for (let i = 0; i < n; i++) {
       const r = i * dOut, x = i * dIn;
-      for (let k = 0; k < dIn; k++) {
-        const xk = X[x + k], w = k * dOut;
-        for (let j = 0; j < dOut; j++) Z[r + j] += xk * W[w + j];
+      for (let j = 0; j < dOut; j++) {
+        let z = 0.0;       // X[i, 0] W[0, j] + X[i, 1] W[1, j] + ..., added in that order, then b[j]
+        for (let k = 0; k < dIn; k++) z += X[x + k] * W[k * dOut + j];
+        z += b[j];
+        Z[r + j] = z;
+        A[r + j] = f(z);
       }
-      for (let j = 0; j < dOut; j++) { Z[r + j] += b[j]; A[r + j] = f(Z[r + j]); }
     }
     this.X = X; this.Z = Z; this.A = A; this.n = n;
     return A;

@@ -1,26 +1,40 @@
 // The browser playground: the page face of chapter 8's live cell, with every
-// knob of lecture_code.playground, training live in JavaScript (run.js) with
-// no kernel and no server. After TensorFlow Playground's playground.ts.
+// knob of lecture_code.playground, training live in JavaScript with no kernel
+// and no server. After TensorFlow Playground's playground.ts.
 //
 // It mounts into every element with class "nn-playground" (the first one gets
 // the interface below) and keeps its whole state in the page's query string,
 // so a link reproduces a setting.
 //
-// Interface (window.nnPlayground), used by the browser tests and the replay:
+// The page does not train the network itself: a LiveRun (live.js) does, in a
+// Web Worker (worker.js), a second thread, and sends back snapshots (the
+// numbers, the new losses, the output over the plane and, every tenth of a
+// second, the weights and the units' pictures), which this page paints, one
+// per frame at most. So the controls answer at once however large the
+// network. Where no worker can start, the same LiveRun runs on this page.
+//
+// Interface (window.nnPlayground), used by the browser tests and the replay.
+// Training happens on the other thread, so what waits for it returns a Promise:
 //   set(changes)   change knobs (names as in playground.Config, plus features
-//                  and show_test); training restarts from epoch 0.
-//   step(n)        train n epochs synchronously, redraw; returns
+//                  and show_test); training restarts from epoch 0. Resolves
+//                  once the new run is drawn; rejects a wrong knob by name.
+//   step(n)        train n epochs and draw; resolves to
 //                  {epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, diverged}.
-//   exportRun()    a JSON-serialisable object: configuration, the exact
-//                  training and test points, the initial parameters, the
+//   exportRun()    resolves to a JSON-serialisable object: configuration, the
+//                  exact training and test points, the initial parameters, the
 //                  minibatch orders and dropout decisions so far, and the
 //                  per-epoch history; lecture_code.playground.replay(run)
 //                  trains the same network with numpy.
-//   play(), pause(), reset()  the buttons; config() the current knobs;
-//   summary()      what step returns, without training or drawing.
+//   reset()        the Reset button (a Promise, as set); play(), pause() the
+//                  Play button (pause resolves once the paused run is drawn).
+//   config()       the current knobs; summary() what step resolves to, for
+//                  the latest snapshot (no training, no drawing);
+//   trainedIn()    "worker" or "page": where the latest snapshot was computed.
 
-import { Run, DEFAULTS, MAX_LAYERS, MAX_UNITS, PENALTIES, normalise, isRegression } from "./run.js";
+import { DEFAULTS, MAX_LAYERS, MAX_UNITS, PENALTIES, normalise, isRegression, sizes as layerSizes } from "./run.js";
 import { FEATURES, FEATURE_LABELS } from "./dataset.js";
+import { LiveRun, DENSITY, UNIT_DENSITY } from "./live.js";
+import { integer } from "./checks.js";
 import * as heatmap from "./heatmap.js";
 import * as activations from "./activations.js";
 import * as optimizers from "./optimizers.js";
@@ -29,10 +43,10 @@ const LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3
 const LAMBDAS = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 const BATCH_SIZES = [null, 1, 5, 10, 20, 50, 100];
 const DATASET_NAMES = { circles: "circles", xor: "XOR", blobs: "two blobs", spiral: "spiral", regression: "regression (two bumps)" };
-// While playing, the network (links and unit heatmaps) is redrawn at most every NETWORK_EVERY_MS;
-// the output heatmap, the numbers and the curve every frame.
-const NETWORK_EVERY_MS = 100;
-const OUTPUT_SIZE = 260, UNIT_SIZE = 34, DENSITY = 50, UNIT_DENSITY = 20, FRAME_BUDGET_MS = 12;
+// The output heatmap's and each unit's size in CSS pixels. While playing, the output heatmap, the
+// numbers and the curve are redrawn with every snapshot, the network (links and unit heatmaps) with
+// those that bring its pictures, every tenth of a second (live.js).
+const OUTPUT_SIZE = 260, UNIT_SIZE = 34;
 
 /** Element helper: el("select", {class: "x"}, children...). */
 function el(tag, attrs = {}, ...children) {
@@ -84,6 +98,57 @@ export function fromQuery(search) {
   return { changes, showTest };
 }
 
+/** What summary() gives before the first snapshot arrives. */
+const NO_SUMMARY = Object.freeze({ epoch: 0, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, diverged: false });
+
+/**
+ * Where the network trains: a LiveRun in a Web Worker if the browser starts one,
+ * else a LiveRun on this page, reached through a MessageChannel (the same code
+ * and the same messages either way). receive(message) gets the LiveRun's answers.
+ */
+class Engine {
+  constructor(receive) {
+    this.receive = receive;
+    this.target = null;        // where post() sends: the worker once it said hello, or the page's LiveRun
+    this.held = [];            // messages posted before that
+    let worker;
+    try {
+      worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    } catch {                  // no Worker here (or none allowed): train on this page
+      this.onPage();
+      return;
+    }
+    worker.onmessage = (event) => {
+      if (event.data.type !== "hello") receive(event.data);
+      else { this.target = worker; this.flush(); }
+    };
+    worker.onerror = (event) => {      // the worker did not start (a running one reports "failed" itself)
+      if (this.target) return;
+      event.preventDefault();
+      worker.terminate();
+      this.onPage();
+    };
+  }
+
+  onPage() {
+    const { port1, port2 } = new MessageChannel();
+    const live = new LiveRun((message, transfer = []) => port2.postMessage(message, transfer), (f) => setTimeout(f, 0));
+    port2.onmessage = (event) => live.receive(event.data);
+    port1.onmessage = (event) => this.receive(event.data);
+    this.target = port1;
+    this.flush();
+  }
+
+  post(message) {
+    if (this.target) this.target.postMessage(message);
+    else this.held.push(message);
+  }
+
+  flush() {
+    for (const message of this.held.splice(0)) this.target.postMessage(message);
+  }
+}
+
 class Playground {
   static ids = 0;
 
@@ -92,33 +157,47 @@ class Playground {
     this.syncURL = syncURL;
     this.showTest = showTest;
     this.playing = false;
-    this.lastNetwork = 0;
     this.controls = {};
+    this.gen = 0;              // the number of the current run; snapshots of earlier ones are dropped
+    this.requests = 0;
+    this.waiting = new Map();  // request id -> the Promise's {resolve, reject}
+    this.where = null;
+    this.frame = 0;            // the animation frame requested to paint, if any
+    this.engine = new Engine((message) => this.receive(message));
     this.build();
     this.restart(changes);
   }
 
   // -- state ------------------------------------------------------------------
+  /** A new run of changes at epoch 0: the controls show it at once, the pictures when its first snapshot is painted. */
   restart(changes) {
-    this.pause();
-    this.run = new Run(changes);
-    this.config = this.run.config;
+    this.showPaused();
+    this.config = normalise(changes);
+    this.gen += 1;
+    // what the page knows of the run: its points, its history, its latest numbers and weights
+    for (const id of this.fresh?.ids ?? []) this.settle(id, this.summary());   // answered, and never to be painted
+    this.view = { data: null, history: { train_loss: [], test_loss: [] }, summary: null, weights: null };
+    this.fresh = null;         // the latest snapshot, not yet painted
     this.syncControls();
     this.layoutNetwork();
-    this.render();
     if (this.syncURL) {
       const q = toQuery(this).toString();
       history.replaceState(null, "", `${location.pathname}${q ? "?" + q : ""}${location.hash}`);
     }
+    return this.request({ type: "start", config: this.config });
   }
 
   set(changes) {
-    if ("show_test" in changes) { this.showTest = Boolean(changes.show_test); changes = { ...changes }; delete changes.show_test; }
-    const { units, ...rest } = changes;
-    const next = { ...this.configChanges(), ...rest };
-    if (units !== undefined) next.units = Array.isArray(units) ? units : Array(MAX_LAYERS).fill(units);
-    normalise(next);           // throws a clear error before anything changes
-    this.restart(next);
+    try {
+      if ("show_test" in changes) { this.showTest = Boolean(changes.show_test); changes = { ...changes }; delete changes.show_test; }
+      const { units, ...rest } = changes;
+      const next = { ...this.configChanges(), ...rest };
+      if (units !== undefined) next.units = Array.isArray(units) ? units : Array(MAX_LAYERS).fill(units);
+      normalise(next);           // throws a clear error before anything changes
+      return this.restart(next);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   configChanges() {
@@ -128,36 +207,102 @@ class Playground {
   }
 
   step(n = 1) {
-    const summary = this.run.step(n);
-    this.render();
-    return summary;
+    try {
+      integer(n, "n (epochs to train)", 0);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.request({ type: "step", n });
+  }
+
+  summary() {
+    return { ...(this.view.summary ?? NO_SUMMARY) };
+  }
+
+  exportRun() {
+    return this.request({ type: "export" });
+  }
+
+  /** Has the run reached its last epoch, or diverged? */
+  finished() {
+    const s = this.view.summary;
+    return s !== null && (s.diverged || s.epoch >= this.config.epochs);
   }
 
   play() {
-    if (this.playing || this.run.diverged || this.run.epoch >= this.config.epochs) return;
+    if (this.playing || this.finished()) return;
     this.playing = true;
     this.controls.play.textContent = "Pause";
     this.controls.play.setAttribute("aria-pressed", "true");
-    const frame = () => {
-      if (!this.playing) return;
-      const start = performance.now();
-      do this.run.step(1);
-      while (performance.now() - start < FRAME_BUDGET_MS && this.run.epoch < this.config.epochs && !this.run.diverged);
-      const done = this.run.epoch >= this.config.epochs || this.run.diverged;
-      this.render(done || performance.now() - this.lastNetwork > NETWORK_EVERY_MS);
-      if (done) this.pause();
-      else requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
+    this.engine.post({ type: "play", gen: this.gen });
   }
 
   pause() {
-    if (this.playing) this.renderNetwork();
+    if (!this.playing) return Promise.resolve();
+    this.showPaused();
+    return this.request({ type: "pause" });     // answered with the whole picture of the paused run
+  }
+
+  /** The Play button as when paused. */
+  showPaused() {
     this.playing = false;
     if (this.controls.play) {
       this.controls.play.textContent = "Play";
       this.controls.play.setAttribute("aria-pressed", "false");
     }
+  }
+
+  // -- talking to the LiveRun ----------------------------------------------------
+  /** Send message about the current run; the Promise settles when its answer is painted (or arrives, for export). */
+  request(message) {
+    const id = ++this.requests;
+    const answered = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.engine.post({ ...message, gen: this.gen, id });
+    return answered;
+  }
+
+  settle(id, value, error = null) {
+    const w = this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id);
+    if (error === null) w.resolve(value); else w.reject(new Error(error));
+  }
+
+  receive(message) {
+    if (message.type === "exported") return this.settle(message.id, message.run);
+    if (message.type === "failed") {
+      if (message.id === null) console.error(`playground: ${message.message}`);
+      return this.settle(message.id, null, message.message);
+    }
+    if (message.gen !== this.gen) return this.settle(message.id, message.summary);   // an earlier run's: never shown
+    this.take(message);
+  }
+
+  /** Keep a snapshot of the current run: its history now, its pictures at the next frame. */
+  take(snapshot) {
+    const v = this.view, h = v.history, { from, train_loss, test_loss } = snapshot.history;
+    if (snapshot.data) { v.data = snapshot.data; this.drawPoints(); }
+    h.train_loss.length = h.test_loss.length = from;
+    for (let i = 0; i < train_loss.length; i++) { h.train_loss.push(train_loss[i]); h.test_loss.push(test_loss[i]); }
+    v.summary = snapshot.summary;
+    this.where = snapshot.where;
+    const before = this.fresh;  // not yet painted: its pictures are out of date, its requests are answered by this one
+    this.fresh = { output: snapshot.output, network: snapshot.network ?? before?.network ?? null,
+      ids: (before?.ids ?? []).concat(snapshot.id === null ? [] : [snapshot.id]) };
+    if (this.playing && this.finished()) this.showPaused();
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.paint());
+  }
+
+  /** Paint the latest snapshot, then tell the LiveRun the page is ready for the next. */
+  paint() {
+    this.frame = 0;
+    const f = this.fresh;
+    if (!f) return;
+    this.fresh = null;
+    this.render(f.output);
+    if (f.network) this.renderNetwork(f.network);
+    this.engine.post({ type: "ready", gen: this.gen });
+    for (const id of f.ids) this.settle(id, this.summary());
   }
 
   // -- the controls -------------------------------------------------------------
@@ -291,8 +436,11 @@ class Playground {
   }
 
   // -- drawing -----------------------------------------------------------------
+  /** Lay out the network's units and links, unless the layer sizes and the features are those already shown. */
   layoutNetwork() {
-    const sizes = [this.config.features.length, ...this.config.units.slice(0, this.config.hidden_layers), 1];
+    const cfg = this.config, sizes = layerSizes(cfg), key = JSON.stringify([sizes, cfg.features]);
+    if (key === this.layout) return;
+    this.layout = key;
     const colW = 64, rowH = UNIT_SIZE + 8, height = Math.max(...sizes) * rowH + 8, width = (sizes.length - 1) * colW + UNIT_SIZE + 8;
     this.net.textContent = "";
     this.net.style.width = `${width}px`;
@@ -300,78 +448,100 @@ class Playground {
     const pos = sizes.map((n, l) => Array.from({ length: n }, (_, j) => [4 + l * colW, 4 + (height - n * rowH) / 2 + j * rowH]));
     const svg = svgEl("svg", { width, height, class: "nnp-links", "aria-hidden": "true" });
     this.links = [];
-    this.model = this.run.model;
-    this.model.layers.forEach((layer, l) => {
-      for (let k = 0; k < layer.dIn; k++) {
-        for (let j = 0; j < layer.dOut; j++) {
+    let offset = 0;            // where layer l's W starts in the flat weights (each layer's W, then its b)
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const dIn = sizes[l], dOut = sizes[l + 1];
+      for (let k = 0; k < dIn; k++) {
+        for (let j = 0; j < dOut; j++) {
           const [x0, y0] = pos[l][k], [x1, y1] = pos[l + 1][j], h = UNIT_SIZE / 2;
           const path = svgEl("path", { d: `M${x0 + UNIT_SIZE},${y0 + h} C${(x0 + UNIT_SIZE + x1) / 2},${y0 + h} ${(x0 + UNIT_SIZE + x1) / 2},${y1 + h} ${x1},${y1 + h}` });
           const title = svgEl("title");
           path.append(title);
-          const index = k * layer.dOut + j, from = l === 0 ? FEATURE_LABELS[this.config.features[k]] : `unit ${k + 1} of layer ${l}`;
-          const to = l === this.model.layers.length - 1 ? "the output" : `unit ${j + 1} of layer ${l + 1}`;
-          path.addEventListener("mouseenter", () => { this.weightText.textContent = `weight from ${from} to ${to}: ${fmt(layer.W[index], 4)}`; });
+          const index = offset + k * dOut + j, from = l === 0 ? FEATURE_LABELS[cfg.features[k]] : `unit ${k + 1} of layer ${l}`;
+          const to = l === sizes.length - 2 ? "the output" : `unit ${j + 1} of layer ${l + 1}`;
+          path.addEventListener("mouseenter", () => { this.weightText.textContent = `weight from ${from} to ${to}: ${fmt(this.view.weights?.[index], 4)}`; });
           svg.append(path);
-          this.links.push({ path, title, layer, index });
+          this.links.push({ path, title, index, stroke: "", width: "", text: "" });
         }
       }
-    });
+      offset += dIn * dOut + dOut;
+    }
     this.net.append(svg);
     this.unitCanvases = sizes.map((n, l) => pos[l].map(([x, y], j) => {
-      const canvas = el("canvas", { class: "nnp-unit", role: "img", "aria-label": l === 0 ? `input ${FEATURE_LABELS[this.config.features[j]]}` : l === sizes.length - 1 ? "output unit" : `unit ${j + 1} of hidden layer ${l}` });
+      const canvas = el("canvas", { class: "nnp-unit", role: "img", "aria-label": l === 0 ? `input ${FEATURE_LABELS[cfg.features[j]]}` : l === sizes.length - 1 ? "output unit" : `unit ${j + 1} of hidden layer ${l}` });
       canvas.style.left = `${x}px`; canvas.style.top = `${y}px`;
       this.net.append(canvas);
       return heatmap.sharp(canvas, UNIT_SIZE);
     }));
-    this.grid = heatmap.grid(DENSITY);
-    this.unitGrid = heatmap.grid(UNIT_DENSITY);
   }
 
-  render(network = true) {
-    const run = this.run, cfg = this.config, h = run.trainer.history, s = run.summary();
+  /** The run's points, drawn once per run on a canvas of their own that every frame copies over the heatmap. */
+  drawPoints() {
+    const { data } = this.view, regression = isRegression(this.config);
+    this.points ??= document.createElement("canvas");
+    const ctx = heatmap.sharp(this.points, OUTPUT_SIZE);
+    ctx.clearRect(0, 0, OUTPUT_SIZE, OUTPUT_SIZE);
+    heatmap.points(ctx, data.X_train, data.y_train, OUTPUT_SIZE, { regression });
+    if (this.showTest) heatmap.points(ctx, data.X_test, data.y_test, OUTPUT_SIZE, { regression, test: true });
+  }
+
+  /** The epoch, the output heatmap (output: the network's output on the DENSITY grid) with the points, the numbers, the curve. */
+  render(output) {
+    const cfg = this.config, h = this.view.history, s = this.summary();
     this.epochText.textContent = String(s.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
     const regression = isRegression(cfg);
-    const { output } = run.predict(this.grid);
     const ctx = this.outputCtx;
     heatmap.paint(ctx, output, DENSITY, OUTPUT_SIZE, regression ? (v) => v : (v) => 2 * v - 1);
-    heatmap.points(ctx, run.data.X_train, run.data.y_train, OUTPUT_SIZE, { regression });
-    if (this.showTest) heatmap.points(ctx, run.data.X_test, run.data.y_test, OUTPUT_SIZE, { regression, test: true });
+    ctx.drawImage(this.points, 0, 0, OUTPUT_SIZE, OUTPUT_SIZE);
     const rows = [["train loss", fmt(s.trainLoss)], ["test loss", fmt(s.testLoss)]];
     if (!regression) rows.push(["train accuracy", fmt(s.trainAccuracy, 2)], ["test accuracy", fmt(s.testAccuracy, 2)]);
-    this.numbers.textContent = "";
-    for (const [k, v] of rows) this.numbers.append(el("dt", {}, k), el("dd", {}, v));
-    this.message.textContent = run.diverged ? "Training diverged: the loss overflowed. Try a smaller learning rate." : "";
+    this.showNumbers(rows);
+    const message = s.diverged ? "Training diverged: the loss overflowed. Try a smaller learning rate." : "";
+    if (this.message.textContent !== message) this.message.textContent = message;
     heatmap.lossCurve(this.curveCtx, OUTPUT_SIZE, 80, h.train_loss, h.test_loss);
-    if (network) this.renderNetwork();
   }
 
-  renderNetwork() {
-    const run = this.run, cfg = this.config, regression = isRegression(cfg);
-    this.lastNetwork = performance.now();
-    // every unit's heatmap, from one pass over a coarse grid
-    const small = run.predict(this.unitGrid), n = this.unitGrid.length;
-    const layersValues = [null, ...small.hidden, small.output];   // inputs are drawn from the features
+  /** The numbers as a list of [name, value] rows; when the names are those shown, only the values that changed are written. */
+  showNumbers(rows) {
+    const key = rows.map(([k]) => k).join();
+    if (key !== this.numbersKey) {
+      this.numbersKey = key;
+      this.numbers.textContent = "";
+      for (const [k, v] of rows) this.numbers.append(el("dt", {}, k), el("dd", {}, v));
+      return;
+    }
+    const values = this.numbers.querySelectorAll("dd");
+    rows.forEach(([, v], i) => { if (values[i].textContent !== v) values[i].textContent = v; });
+  }
+
+  /** Every unit's heatmap and every link's colour and width, from the network part of a snapshot:
+   *  params, the flat weights, and units, per layer every unit's values on the UNIT_DENSITY grid. */
+  renderNetwork({ params, units }) {
+    const regression = isRegression(this.config), n = UNIT_DENSITY * UNIT_DENSITY, last = this.unitCanvases.length - 1;
+    this.view.weights = params;
     this.unitCanvases.forEach((ctxs, l) => ctxs.forEach((uctx, j) => {
-      const values = new Float64Array(n);
-      if (l === 0) { const f = FEATURES[cfg.features[j]]; this.unitGrid.forEach(([a, b], i) => { values[i] = f(a, b); }); }
-      else { const A = layersValues[l], width = ctxs.length; for (let i = 0; i < n; i++) values[i] = A[i * width + j]; }
+      const values = units[l].subarray(j * n, (j + 1) * n);
       let m = 0;
       for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
       const scale = m || 1;        // each unit on its own scale, as in TensorFlow Playground
-      heatmap.paint(uctx, values, UNIT_DENSITY, UNIT_SIZE, l === this.unitCanvases.length - 1 && !regression ? (v) => 2 * v - 1 : (v) => v / scale);
+      heatmap.paint(uctx, values, UNIT_DENSITY, UNIT_SIZE, l === last && !regression ? (v) => 2 * v - 1 : (v) => v / scale);
     }));
     let wmax = 0;
-    for (const { layer, index } of this.links) wmax = Math.max(wmax, Math.abs(layer.W[index]) || 0);
-    for (const { path, title, layer, index } of this.links) {
-      const w = layer.W[index];
-      path.setAttribute("stroke", w >= 0 ? "#d55e00" : "#0072b2");
-      path.setAttribute("stroke-width", String(0.5 + 4 * Math.min(1, Math.abs(w) / (wmax || 1))));
-      title.textContent = `weight ${fmt(w, 4)}`;
+    for (const { index } of this.links) wmax = Math.max(wmax, Math.abs(params[index]) || 0);
+    // Only what changed is written, and widths go in quarter pixels: a large network has some 1400
+    // links, and each link whose look changes costs the browser the work of restyling it.
+    for (const link of this.links) {
+      const w = params[link.index];
+      const stroke = w >= 0 ? "#d55e00" : "#0072b2", text = `weight ${fmt(w, 4)}`;
+      const width = String(0.5 + Math.round(16 * Math.min(1, Math.abs(w) / (wmax || 1))) / 4);   // 0.5 to 4.5 px
+      if (stroke !== link.stroke) link.path.setAttribute("stroke", link.stroke = stroke);
+      if (width !== link.width) link.path.setAttribute("stroke-width", link.width = width);
+      if (text !== link.text) link.title.textContent = link.text = text;
     }
   }
 
-  reproduce() {
-    const run = this.run.exportRun();
+  async reproduce() {
+    const run = await this.exportRun();
     const blob = new Blob([JSON.stringify(run)], { type: "application/json" });
     const a = el("a", { href: URL.createObjectURL(blob), download: "playground-run.json" });
     document.body.append(a);
@@ -408,12 +578,13 @@ if (typeof document !== "undefined") {
       window.nnPlayground = {
         set: (changes) => p.set(changes),
         step: (n = 1) => p.step(n),
-        exportRun: () => p.run.exportRun(),
-        summary: () => p.run.summary(),
+        exportRun: () => p.exportRun(),
+        summary: () => p.summary(),
         play: () => p.play(),
         pause: () => p.pause(),
         reset: () => p.restart(p.configChanges()),
         config: () => ({ ...p.config, show_test: p.showTest }),
+        trainedIn: () => p.where,
       };
     }
   });

@@ -1,6 +1,7 @@
 // One playground run: a configuration, its data, its network and its training,
 // as lecture_code/playground.py's Config, make_data, build and run. No DOM: the
-// page (playground.js), the Node tests and the benchmark all use this module.
+// LiveRun that trains for the page (live.js, in a Web Worker), the page itself
+// (playground.js, for the knobs) and the Node tests all use this module.
 //
 // A configuration uses the names of playground.Config (dataset, points, noise,
 // test_fraction, hidden_layers, units, activation, loss, optimizer, lr,

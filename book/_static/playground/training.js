@@ -89,6 +89,7 @@ export class Trainer {
     this.diverged = false;
     this.orders = [];
     this.keep = new BitRecorder();
+    this.current = null;       // the epoch under way (batchStep): its order, next row, sums so far
   }
 
   get epoch() { return this.history.train_loss.length; }
@@ -100,29 +101,53 @@ export class Trainer {
     return b;
   }
 
-  /** Train one epoch; returns false (and sets diverged) if the loss overflowed. */
+  /** Train one epoch (or the rest of the one under way, after batchStep); returns false (and sets
+   *  diverged) if the loss overflowed. */
   epochStep() {
+    do if (!this.batchStep()) return false;
+    while (this.current !== null);
+    return true;
+  }
+
+  /**
+   * Train on one minibatch: the next of the epoch under way, or the first of a new epoch (whose order
+   * is drawn then). After an epoch's last minibatch, its losses and accuracies go into the history.
+   * Returns false (and sets diverged) if the loss overflowed. The page's live run trains this way, a
+   * minibatch at a time, so that it can stop for a picture in the middle of a long epoch; the numbers
+   * are those of epochStep.
+   */
+  batchStep() {
     if (this.diverged) return false;
     const { model, data, n, batch, loss } = this, d = data.d;
-    let order = null;
-    if (batch < n) {
-      order = this.rng.permutation(n);
-      this.orders.push(Array.from(order));
-    }
-    let total = 0.0, correct = 0.0;
-    for (let start = 0; start < n; start += batch) {
-      const rows = Math.min(batch, n - start);
-      const buf = order ? this.batchBuffer(rows, d) : null;
-      const Xb = order ? gather(data.X_train, d, order, start, rows, buf.X) : data.X_train;
-      const Yb = order ? gather(data.Y_train, 1, order, start, rows, buf.Y) : data.Y_train;
-      const [value, out] = model.lossAndGrads(Xb, Yb, rows, loss, this.penalty, this.lam, true);
-      for (const drop of model.dropouts) {
-        if (drop.mask) for (let i = 0; i < drop.mask.length; i++) this.keep.push(drop.mask[i] !== 0);
+    if (this.current === null) {
+      let order = null;
+      if (batch < n) {
+        order = this.rng.permutation(n);
+        this.orders.push(Array.from(order));
       }
-      total += value * rows;
-      if (this.classify) correct += accuracy(out, Yb) * rows;
-      this.opt._step(model.flatGrads);   // unchecked: a diverging run overflows as numpy's does
+      this.current = { order, start: 0, total: 0.0, correct: 0.0 };
     }
+    const e = this.current, { order, start } = e;
+    const rows = Math.min(batch, n - start);
+    const buf = order ? this.batchBuffer(rows, d) : null;
+    const Xb = order ? gather(data.X_train, d, order, start, rows, buf.X) : data.X_train;
+    const Yb = order ? gather(data.Y_train, 1, order, start, rows, buf.Y) : data.Y_train;
+    const [value, out] = model.lossAndGrads(Xb, Yb, rows, loss, this.penalty, this.lam, true);
+    for (const drop of model.dropouts) {
+      if (drop.mask) for (let i = 0; i < drop.mask.length; i++) this.keep.push(drop.mask[i] !== 0);
+    }
+    e.total += value * rows;
+    if (this.classify) e.correct += accuracy(out, Yb) * rows;
+    this.opt._step(model.flatGrads);   // unchecked: a diverging run overflows as numpy's does
+    e.start += batch;
+    if (e.start < n) return true;
+    this.current = null;
+    return this.endEpoch(e.total, e.correct);
+  }
+
+  /** After an epoch's last minibatch: its train loss and accuracy (averaged over the minibatches), the test loss and accuracy. */
+  endEpoch(total, correct) {
+    const { model, data, n, loss } = this;
     const trainLoss = total / n;
     if (!Number.isFinite(trainLoss)) { this.diverged = true; return false; }
     const h = this.history;
