@@ -8,6 +8,10 @@
 // - Play advances the epoch counter; Step trains one epoch;
 // - operating each control from the keyboard changes the knobs, the training
 //   or the picture;
+// - at 1280x900 the data, features, network and output sit side by side in that
+//   order under the top bar, clear of the navigation; at 390x844 they stack;
+//   the page never scrolls sideways, and axe stays clean at both widths (and
+//   in the dark theme);
 // - a URL with a state restores it (knobs and controls);
 // - window.nnPlayground's step(n) and exportRun() work, and
 //   lecture_code.playground.replay of exported runs (minibatches, dropout,
@@ -137,6 +141,58 @@ await page.evaluate(async (start) => { await window.nnPlayground.set(start); }, 
 // axe-core inside the playground.
 const violations = (await axeViolations(page, ".nn-playground")).filter((v) => ["serious", "critical"].includes(v.impact));
 for (const v of violations) check(false, `axe ${v.impact} ${v.id} (${v.help}): ${v.nodes.join("; ")}`);
+
+// The layout. At 1280x900 the four regions sit side by side in the order data, features, network,
+// output (no overlap, tops level), the top bar above them, the playground clear of the navigation on
+// the left and of the window's right edge; at 390x844 (a phone) each region is below the one before.
+// At both, the page does not scroll sideways and axe finds nothing serious inside the playground.
+const REGIONS = [".nnp-data", ".nnp-feature-col", ".nnp-network", ".nnp-output"];
+const layoutErrors = [];
+async function layoutAt(width, height, colorScheme = "light") {
+  const page = await context.newPage();
+  await page.emulateMedia({ colorScheme });      // the theme follows it: dark, the playground stays white
+  layoutErrors.push(watchErrors(page));
+  await page.setViewportSize({ width, height });
+  await page.goto(`${origin}/${PAGE}`, { waitUntil: "load" });
+  await page.waitForFunction(() => window.nnPlayground !== undefined, null, { timeout: 30000 });
+  await page.evaluate(() => window.nnPlayground.step(5));
+  await page.locator(".nn-playground").scrollIntoViewIfNeeded();
+  const at = await page.evaluate((regions) => {
+    const box = (e) => { const b = e.getBoundingClientRect(); return { left: b.left, right: b.right, top: b.top, bottom: b.bottom, width: b.width }; };
+    const root = document.querySelector(".nn-playground"), nav = document.querySelector(".bd-sidebar-primary");
+    const navBox = nav ? box(nav) : null;
+    return { regions: regions.map((s) => { const e = root.querySelector(s); return e ? { s, ...box(e) } : { s, missing: true }; }),
+      top: box(root.querySelector(".nnp-top")), root: box(root), scrollWidth: document.documentElement.scrollWidth, innerWidth,
+      // the navigation counts where it is on the screen (below 992 px it is a drawer, off to the left)
+      nav: navBox && navBox.width > 0 && navBox.right > 0 && getComputedStyle(nav).visibility !== "hidden" ? navBox : null };
+  }, REGIONS);
+  const where = `at ${width}x${height}${colorScheme === "dark" ? ", dark theme" : ""}`;
+  const r = at.regions;
+  for (const x of r) check(!x.missing, `${where}: no ${x.s} in the playground`);
+  check(at.scrollWidth <= at.innerWidth, `${where}: the page scrolls sideways (scrollWidth ${at.scrollWidth} > ${at.innerWidth})`);
+  check(at.root.left >= 0 && at.root.right <= at.innerWidth, `${where}: the playground (${at.root.left}..${at.root.right}) is not inside the window`);
+  if (at.nav) check(at.root.left >= at.nav.right, `${where}: the playground (left ${at.root.left}) overlaps the navigation (right ${at.nav.right})`);
+  if (r.every((x) => !x.missing)) {
+    const line = r.map((x) => `${x.s} ${Math.round(x.left)},${Math.round(x.top)} to ${Math.round(x.right)},${Math.round(x.bottom)}`).join("; ");
+    for (let i = 1; i < r.length; i++) {
+      const a = r[i - 1], b = r[i];
+      if (width >= 1200) {
+        check(b.left >= a.right && Math.abs(b.top - a.top) <= 8, `${where}: ${b.s} is not right of ${a.s}, level with it: ${line}`);
+      } else {
+        check(b.top >= a.bottom, `${where}: ${b.s} is not below ${a.s}: ${line}`);
+      }
+    }
+    if (width >= 1200) check(r.every((x) => x.top >= at.top.bottom && x.left >= at.top.left && x.right <= at.top.right),
+      `${where}: the top bar (${Math.round(at.top.left)}..${Math.round(at.top.right)}, bottom ${Math.round(at.top.bottom)}) is not across the top of the columns: ${line}`);
+  }
+  const bad = (await axeViolations(page, ".nn-playground")).filter((v) => ["serious", "critical"].includes(v.impact));
+  for (const v of bad) check(false, `${where}: axe ${v.impact} ${v.id} (${v.help}): ${v.nodes.join("; ")}`);
+  if (process.env.NNP_SCREENSHOTS) await page.screenshot({ path: `${process.env.NNP_SCREENSHOTS}/playground-${width}-${colorScheme}.png` });
+  await page.close();
+}
+await layoutAt(1280, 900);
+await layoutAt(390, 844);
+await layoutAt(1280, 900, "dark");
 
 // A URL with a state restores it.
 const state = "?dataset=spiral&hidden_layers=3&units=4,5,6&activation=tanh&lr=0.03&batch_size=10&features=x1,x2,sinx1&penalty=l2&lam=0.001&dropout=0.1&show_test=0";
@@ -297,7 +353,7 @@ print("replayed", len(json.load(open(sys.argv[1]))))
 check(replay.status === 0 && allRuns.length === settings.length + 5 && replay.stdout.includes(`replayed ${allRuns.length}`),
   `numpy replay of the browser's runs: ${allRuns.length} runs, ${replay.stdout}${replay.stderr}`);
 
-for (const e of errors.concat(restored.errors, fresh.errors, slow.errors, noWorker.errors)) check(false, `${PAGE}: ${e}`);
+for (const e of errors.concat(...layoutErrors, restored.errors, fresh.errors, slow.errors, noWorker.errors)) check(false, `${PAGE}: ${e}`);
 for (const u of outside) check(false, `${PAGE} requested ${u}, outside the site`);
 
 await browser.close();

@@ -355,8 +355,9 @@ class Playground {
       range("points", "points", 50, 1000, 50),
       select("batch_size", "batch size", BATCH_SIZES.map((v) => [v ?? "full", v ?? "full batch"]), (v) => (v === "full" ? null : Number(v))),
       button("regenerate", "Regenerate", () => this.set({ seed: (this.config.seed + 1) % 1000 }), { title: "Draw new points (next data seed)" }),
-      button("restartWeights", "New weights", () => this.set({ restart: this.config.restart + 1 }), { title: "Train again from other initial weights" }),
-      el("h3", {}, "Features"),
+      button("restartWeights", "New weights", () => this.set({ restart: this.config.restart + 1 }), { title: "Train again from other initial weights" }));
+    // A column of its own, between the data and the network, as in TensorFlow Playground.
+    const features = el("div", { class: "nnp-col nnp-feature-col" }, el("h3", {}, "Features"),
       el("fieldset", { class: "nnp-features" }, el("legend", {}, "inputs to the network"),
         ...Object.keys(FEATURES).map((f) => {
           const box = el("input", { type: "checkbox", onchange: () => this.toggleFeature(f, box.checked) });
@@ -389,7 +390,7 @@ class Playground {
       el("p", { class: "nnp-legend" }, "Loss per epoch: training solid, test dashed."),
       button("reproduce", "Reproduce in Python", () => this.reproduce(), { title: "Download this run as JSON for lecture_code.playground.replay" }),
       this.snippet);
-    root.append(top, el("div", { class: "nnp-main" }, data, network, output));
+    root.append(top, el("div", { class: "nnp-main" }, data, features, network, output));
     this.outputCtx = heatmap.sharp(this.output, OUTPUT_SIZE);
     this.curveCtx = heatmap.sharp(this.curve, OUTPUT_SIZE, 80);
   }
