@@ -42,8 +42,13 @@ def _count(sizes) -> int:
 
 
 def _size_cases(rng):
-    """Fresh layer sizes: a few random networks, softmax regression, and one unit per layer."""
-    for _ in range(4):
+    """Fresh layer sizes: a few random networks, softmax regression, and one unit per layer.
+
+    The first has three layers or more and two units or more in each, so that the typical
+    mistakes give different counts there and the hint names the right one (with one output
+    unit, the first layer alone counts as much as every weight without biases)."""
+    yield [int(s) for s in rng.integers(2, 300, int(rng.integers(3, 6)))]
+    for _ in range(3):
         yield [int(s) for s in rng.integers(1, 300, int(rng.integers(2, 6)))]
     yield [digits.PIXELS, digits.CLASSES]
     yield [1] * int(rng.integers(2, 5))
