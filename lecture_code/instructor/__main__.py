@@ -57,6 +57,7 @@ def _grade(args) -> int:
                       if values) or "everything"
     what = f"grade {args.submissions} ({scope})"
     journal = Journal(gradebook.journal_path(args.out), what)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
         rows = grade(args.submissions, args.book, limits, args.notebooks, args.jobs, students=args.students,
                      exercises=args.exercises, journal=journal, scheduler=args.scheduler)

@@ -299,6 +299,10 @@ def _check_jobs(jobs: int, scheduler: str | None, stream) -> None:
               "notebooks then compete for them and may hit the time limits", file=stream)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _resume(tasks: list[Task], journal, stream) -> dict[int, list[Row]]:
     """The rows the journal already holds for ``tasks``, by index; says how many notebooks that skips."""
     if journal is None or not journal.entries:
@@ -309,9 +313,9 @@ def _resume(tasks: list[Task], journal, stream) -> dict[int, list[Row]]:
         if found is not None:
             rows[i] = found
         stale += found is None and journal.holds(task)
-    print(f"resuming from {journal.path}: {len(rows)} notebooks graded before are skipped, "
-          f"{len(tasks) - len(rows)} to grade" + (f" ({stale} of them changed since: the submission, the answer "
-                                                   "key or the limits)" if stale else ""), file=stream)
+    print(f"resuming {journal.path}: skipping {_count(len(rows), 'notebook')} graded before; "
+          f"{len(tasks) - len(rows)} to grade" + (f" ({stale} of them changed since: the submission, the package "
+                                                   "or the limits)" if stale else ""), file=stream)
     return rows
 
 
