@@ -56,7 +56,7 @@ def _grade(args) -> int:
                       (("students", args.students), ("notebooks", args.notebooks), ("exercises", args.exercises))
                       if values) or "everything"
     what = f"grade {args.submissions} ({scope})"
-    journal = Journal(gradebook.journal_path(args.out), what)
+    journal = Journal(gradebook.journal_path(args.out), f"grade {args.submissions.resolve()} ({scope})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
         rows = grade(args.submissions, args.book, limits, args.notebooks, args.jobs, students=args.students,

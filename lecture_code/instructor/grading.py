@@ -309,10 +309,13 @@ def _resume(tasks: list[Task], journal, stream) -> dict[int, list[Row]]:
         return {}
     rows, stale = {}, 0
     for i, task in enumerate(tasks):
+        if not journal.holds(task):
+            continue
         found = journal.rows(loaded(task))
-        if found is not None:
+        if found is None:
+            stale += 1
+        else:
             rows[i] = found
-        stale += found is None and journal.holds(task)
     print(f"resuming {journal.path}: skipping {_count(len(rows), 'notebook')} graded before; "
           f"{len(tasks) - len(rows)} to grade" + (f" ({stale} of them changed since: the submission, the package "
                                                    "or the limits)" if stale else ""), file=stream)
@@ -348,9 +351,11 @@ def grade(submissions: Path, book: Path, limits: runner.Limits, only: list[str] 
                 journal.record(task, result)
             progress.update(task.label, result)
 
+        todo = {i: t for i, t in enumerate(tasks) if i not in rows}
         try:
-            with schedule.open_pool(scheduler, jobs, Path(scratch), stream) as pool:
-                schedule.run({i: t for i, t in enumerate(tasks) if i not in rows}, pool, done)
+            if todo:
+                with schedule.open_pool(scheduler, jobs, Path(scratch), stream) as pool:
+                    schedule.run(todo, pool, done)
         finally:
             progress.close()
     return [row for i in range(len(tasks)) for row in rows[i]]
