@@ -67,6 +67,7 @@ def whole_class(out: Path, students: int, notebooks: list[str]) -> list[dict]:
     folder = simulate(out, students, notebooks)
     runs = []
     for name, options in (("jobs", ["--jobs", "2"]), ("dask", ["--scheduler", "local", "--jobs", "2"])):
+        options += ["--notebooks", *notebooks]
         gradebook = out / f"class-{students}-{name}.csv"
         for stale in (gradebook, gradebook.with_suffix(".log")):
             stale.unlink(missing_ok=True)

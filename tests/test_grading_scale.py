@@ -350,3 +350,22 @@ def test_a_simulated_class_is_graded_as_its_kinds_say(small_class):
     assert any(passed["partial"]) and not all(passed["partial"])
     assert not all(passed["wrong"])
     assert passed["hostile"].count(False) == 1, "one exercise attacks the grader, the others are right"
+
+
+def test_without_distributed_or_tqdm_grade_says_what_to_install_or_prints_lines(monkeypatch):
+    import io
+
+    from lecture_code.instructor import cluster, report
+    monkeypatch.setitem(sys.modules, "distributed", None)   # as if not installed
+    with pytest.raises(ValueError, match=r"--scheduler needs Dask's distributed.*pip install -e '\.\[cluster\]'"):
+        cluster._distributed()
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    shown = Terminal()
+    progress = report.Progress(1, shown)
+    progress.update("ada/01_perceptron.ipynb", [Row("ada", CHAPTER.name, "ex-perceptron-and", 0, 2, "error", "", "")])
+    progress.close()
+    assert shown.getvalue().startswith("graded 1/1 notebooks, 0 left, 1 failed")
