@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
-from .grading import GradingStopped, Row, Task, grade_task, loaded, lost_rows
+from .grading import PACKAGE_HINT, GradingStopped, Row, Task, grade_task, loaded, lost_rows
 
 MAX_LOSSES = 2              # a notebook whose worker died this often (the last time alone) is not tried again
 MAX_FRUITLESS_RESTARTS = 3  # pools in a row that died before a single notebook was done or suspected
@@ -146,8 +146,9 @@ class _Run:
             raise error
         running = self.pool.lost(error, index)
         if running is None:
-            raise GradingStopped(f"grading {task.label} failed on a worker ({type(error).__name__}: {error}); "
-                                 "is the book's package installed there?") from error
+            hint = f"; {PACKAGE_HINT}" if isinstance(error, ImportError) else ""
+            raise GradingStopped(f"grading {task.label} failed on a worker ({type(error).__name__}: {error})"
+                                 + hint) from error
         if not (running or alone):   # it had not started: submit it again
             queue.appendleft(index)
             self.fruitless += 1
