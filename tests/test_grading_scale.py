@@ -204,6 +204,25 @@ def test_a_killed_run_started_again_grades_only_what_is_missing(small_class, ref
     assert len([line for line in log if " grade " in line]) == 1 and not gradebook.journal_path(out).exists()
 
 
+def test_ctrl_c_stops_the_run_and_says_what_the_journal_keeps(small_class):
+    out = small_class / "interrupted" / "grades.csv"
+    shutil.copytree(small_class / "submissions", out.parent / "submissions")
+    command = [sys.executable, "-m", "lecture_code.instructor",
+               *grade_args(small_class, out, "--jobs", "2", submissions="interrupted/submissions")]
+    run = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+    try:
+        wait_for(lambda: journal_entries(gradebook.journal_path(out)) >= 1, "a notebook in the journal")
+        os.killpg(run.pid, signal.SIGINT)   # what Ctrl-C sends to the terminal's foreground processes
+        _, stderr = run.communicate(timeout=PATIENCE)
+    finally:
+        stop(run)
+    assert run.returncode == 130, stderr[-3000:]
+    assert re.search(r"interrupted: \d notebooks? graded so far kept in .*grades.journal; run the same command",
+                     stderr), stderr[-3000:]
+    assert not out.exists() and journal_entries(gradebook.journal_path(out)) >= 1
+
+
 def test_the_journal_belongs_to_one_command_and_never_replaces_a_file_it_did_not_write(tmp_path):
     task = Task("ada", CHAPTER.name, None, "no file", {"ex-perceptron-and": 2}, frozenset(), Limits())
     rows = [Row("ada", CHAPTER.name, "ex-perceptron-and", 0, 2, "missing", "", "notebook missing: no file")]

@@ -44,6 +44,26 @@ def _student_site(args) -> int:
     return 0
 
 
+def _scope(args) -> str:
+    """What a grading run covers, as its log line and its journal name it."""
+    return "; ".join(f"{name}: {' '.join(values)}" for name, values in
+                     (("students", args.students), ("notebooks", args.notebooks), ("exercises", args.exercises))
+                     if values) or "everything"
+
+
+def _stopped(error: BaseException, journal) -> int:
+    """Say what a run that stopped early keeps (Ctrl-C, or a worker that cannot grade); its exit status."""
+    from .report import count
+    journal.close()
+    kept = (f"{count(len(journal.entries), 'notebook')} graded so far kept in {journal.path}; run the same "
+            "command again to grade the rest")
+    if isinstance(error, KeyboardInterrupt):
+        print(f"\ninterrupted: {kept}", file=sys.stderr)
+        return 130
+    print(f"error: {error}\n{kept}", file=sys.stderr)
+    return 1
+
+
 def _grade(args) -> int:
     from . import gradebook
     from .grading import GradingStopped, grade
@@ -52,24 +72,14 @@ def _grade(args) -> int:
     from .runner import Limits
     gradebook.read(args.out)   # refuse a file that is not a gradebook before grading for an hour
     limits = Limits(args.timeout, args.notebook_timeout, args.memory_mb)
-    scope = "; ".join(f"{name}: {' '.join(values)}" for name, values in
-                      (("students", args.students), ("notebooks", args.notebooks), ("exercises", args.exercises))
-                      if values) or "everything"
-    what = f"grade {args.submissions} ({scope})"
-    journal = Journal(gradebook.journal_path(args.out), f"grade {args.submissions.resolve()} ({scope})")
+    what = f"grade {args.submissions} ({_scope(args)})"
+    journal = Journal(gradebook.journal_path(args.out), f"grade {args.submissions.resolve()} ({_scope(args)})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
         rows = grade(args.submissions, args.book, limits, args.notebooks, args.jobs, students=args.students,
                      exercises=args.exercises, journal=journal, scheduler=args.scheduler)
     except (KeyboardInterrupt, GradingStopped) as error:
-        journal.close()
-        kept = (f"the {len(journal.entries)} notebooks graded so far are kept in {journal.path}; run the same "
-                "command again to grade the rest")
-        if isinstance(error, KeyboardInterrupt):
-            print(f"\ninterrupted: {kept}", file=sys.stderr)
-            return 130
-        print(f"error: {error}\n{kept}", file=sys.stderr)
-        return 1
+        return _stopped(error, journal)
     every, changes = gradebook.update(args.out, rows, what)
     journal.remove()
     print(summary(rows))

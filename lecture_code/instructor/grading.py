@@ -28,7 +28,7 @@ import nbformat
 
 from . import notebooks as nbs
 from . import runner
-from .report import Progress
+from .report import Progress, count
 from .submissions import find_submission, student_folders
 
 MAX_NOTEBOOK_BYTES = 50 * 2 ** 20
@@ -299,10 +299,6 @@ def _check_jobs(jobs: int, scheduler: str | None, stream) -> None:
               "notebooks then compete for them and may hit the time limits", file=stream)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _resume(tasks: list[Task], journal, stream) -> dict[int, list[Row]]:
     """The rows the journal already holds for ``tasks``, by index; says how many notebooks that skips."""
     if journal is None or not journal.entries:
@@ -316,7 +312,7 @@ def _resume(tasks: list[Task], journal, stream) -> dict[int, list[Row]]:
             stale += 1
         else:
             rows[i] = found
-    print(f"resuming {journal.path}: skipping {_count(len(rows), 'notebook')} graded before; "
+    print(f"resuming {journal.path}: skipping {count(len(rows), 'notebook')} graded before; "
           f"{len(tasks) - len(rows)} to grade" + (f" ({stale} of them changed since: the submission, the package "
                                                    "or the limits)" if stale else ""), file=stream)
     return rows

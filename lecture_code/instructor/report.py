@@ -15,6 +15,11 @@ def failed(rows: list) -> bool:
     return bool(rows) and all(r.status in FAILED for r in rows)
 
 
+def count(n: int, noun: str) -> str:
+    """``1 notebook``, ``2 notebooks``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def duration(seconds: float) -> str:
     """``1:05:09``, ``4:02``: hours, minutes and seconds, as tqdm shows them."""
     minutes, seconds = divmod(int(round(seconds)), 60)
