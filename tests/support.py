@@ -1,10 +1,13 @@
-"""Helpers for tests that pytest fixtures cannot provide: constants and generated tests."""
+"""Helpers for tests that pytest fixtures cannot provide: constants, generated tests, small classes, the guide."""
+import copy
 import json
 import re
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
+from nbformat.v4 import new_code_cell
 
 from lecture_code.exercises import REGISTRY, attempt, check
 
@@ -147,3 +150,60 @@ def exercise_tests(prefix: str, right: dict, wrong: list) -> dict:
                 assert not passed and "yourself" in message, message
 
     return {name: test for name, test in locals().items() if name.startswith("test_")}
+
+
+# ---------------------------------------------------------------- a small class to grade
+
+CHAPTER = BOOK / "01_perceptron.ipynb"
+
+
+def small_chapter():
+    """book/01_perceptron.ipynb cut down to its exercises, after a light imports cell."""
+    nb = nbformat.read(CHAPTER, as_version=4)
+    first = next(i for i, c in enumerate(nb.cells) if "{exercise}" in c.source)
+    nb.cells = [new_code_cell("import numpy as np\nfrom lecture_code.exercises import check")] + nb.cells[first:]
+    return nb
+
+
+def answered(nb, exercise_id: str, code: str):
+    """A copy of ``nb`` whose solution cell for ``exercise_id`` (the code cell above its check) holds ``code``."""
+    from lecture_code.instructor import notebooks
+    nb = copy.deepcopy(nb)
+    check = notebooks.read_exercises(nb).check_cells[exercise_id][0]
+    cell = nb.cells[max(i for i in range(check) if nb.cells[i].cell_type == "code")]
+    cell.source = code
+    return nb
+
+
+def with_solution(nb, exercise_id: str, code: str):
+    """A copy of ``nb`` whose solution of ``exercise_id`` is ``code``, between the solution markers."""
+    return answered(nb, exercise_id, f"### BEGIN SOLUTION\n{code}\n### END SOLUTION")
+
+
+# ---------------------------------------------------------------- the instructor guide's commands
+
+GUIDE = BOOK / "instructors.md"
+
+
+def guide_blocks(text: str, language: str) -> list[str]:
+    """The fenced blocks of ``language`` in the guide (indented ones included), in order."""
+    return [re.sub(r"^" + m.group(1), "", m.group(2), flags=re.M)
+            for m in re.finditer(r"^( *)```" + language + r"\n(.*?)^\1```", text, flags=re.M | re.S)]
+
+
+def guide_commands(text: str) -> list[str]:
+    """Every command of the guide's ``bash`` blocks, continuation lines joined."""
+    commands = []
+    for block in guide_blocks(text, "bash"):
+        joined = re.sub(r"\\\n\s*", "", block)
+        lines = (re.sub(r"\s+#\s.*$", "", line).strip() for line in joined.splitlines())   # comments
+        commands += [line for line in lines if line and not line.startswith("#")]
+    return commands
+
+
+def guide_section(text: str, title: str) -> tuple[str, str]:
+    """The guide's section ``## title`` (up to the next ``##`` heading), and the guide without it."""
+    match = re.search(r"^## " + re.escape(title) + r"\n.*?(?=^## |\Z)", text, flags=re.M | re.S)
+    if match is None:
+        raise LookupError(f"the guide has no section '## {title}'")
+    return match.group(0), text[:match.start()] + text[match.end():]

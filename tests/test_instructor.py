@@ -8,7 +8,6 @@ results, are not JSON, or are missing.
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 import csv
 import hashlib
@@ -26,6 +25,7 @@ from lecture_code.instructor import (check_book, feedback, gradebook, grading, n
                                      report, runner, student_site)
 from lecture_code.instructor.__main__ import main
 from lecture_code.instructor.student_edition import make_student_edition, write_student_edition
+from support import small_chapter, with_solution
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -188,23 +188,6 @@ def test_scan_finds_a_solution_line_in_highlighted_html(tmp_path):
 
 
 # ---------------------------------------------------------------- grading
-
-def small_chapter():
-    """book/01_perceptron.ipynb cut down to its exercises, after a light imports cell."""
-    nb = nbformat.read(CHAPTER, as_version=4)
-    first = next(i for i, c in enumerate(nb.cells) if "{exercise}" in c.source)
-    nb.cells = [new_code_cell("import numpy as np\nfrom lecture_code.exercises import check")] + nb.cells[first:]
-    return nb
-
-
-def with_solution(nb, exercise_id: str, code: str):
-    """A copy of ``nb`` whose solution of ``exercise_id`` is ``code``."""
-    nb = copy.deepcopy(nb)
-    check = notebooks.read_exercises(nb).check_cells[exercise_id][0]
-    cell = nb.cells[max(i for i in range(check) if nb.cells[i].cell_type == "code")]
-    cell.source = f"### BEGIN SOLUTION\n{code}\n### END SOLUTION"
-    return nb
-
 
 def digest(folder: Path) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}

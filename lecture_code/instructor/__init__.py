@@ -9,9 +9,15 @@ Run them as ``python -m lecture_code.instructor <command>``:
     writes a copy of the book built from the student edition, for
     ``jupyter-book build OUTDIR``.
 ``grade SUBMISSIONS``
-    re-executes the students' notebooks, one sandboxed kernel each, and
-    updates the gradebook (``grades.csv``: one row per student, notebook and
-    exercise, replaced only where graded again, every change logged).
+    re-executes the students' notebooks, one sandboxed kernel each, in local
+    processes (``--jobs N``) or on a Dask cluster (``--scheduler ADDRESS``),
+    and updates the gradebook (``grades.csv``: one row per student, notebook
+    and exercise, replaced only where graded again, every change logged). Each
+    notebook's rows reach a journal as soon as it is done, so a run that dies
+    and is started again grades only what is missing.
+``simulate-class OUT --students N``
+    writes plausible submissions of N students (complete, partial, wrong and
+    hostile ones), to try and measure the grader with.
 ``manual-sheet SHEET`` / ``merge-manual SHEET``
     points for the written answers, entered in a CSV sheet.
 ``feedback`` / ``export OUT``
@@ -26,8 +32,11 @@ and what the grader's sandbox does not protect against. The modules are
 ``references`` (links to excluded pages), ``output`` (folders the tools own),
 ``check_book``, ``submissions`` (finding the notebooks), ``sandbox`` (the
 kernel's limits), ``runner`` (executing one notebook), ``grading`` (scoring a
-class), ``report`` (progress and summary), ``gradebook`` (the term's CSV, its
-log, the export and the manual sheet) and ``feedback``.
+class), ``schedule`` (worker processes, and lost workers), ``cluster`` (a Dask
+cluster, the only module that imports ``distributed``), ``journal`` (the
+rows of an unfinished run), ``report`` (progress and summary), ``gradebook``
+(the term's CSV, its log, the export and the manual sheet), ``feedback`` and
+``simulate`` (a simulated class).
 """
 from __future__ import annotations
 

@@ -5,6 +5,7 @@
     student-site OUTDIR             the book from the student edition, for jupyter-book build OUTDIR
     scan FOLDER                     search any folder (e.g. built HTML) for solution lines
     grade SUBMISSIONS               re-execute and score notebooks; update the gradebook grades.csv
+    simulate-class OUT              plausible submissions of N students, to measure the grader with
     feedback                        one feedback file per student and notebook, from the gradebook
     manual-sheet SHEET              the sheet of points for written answers, to fill in
     merge-manual SHEET              put the sheet's points into the gradebook
@@ -43,22 +44,56 @@ def _student_site(args) -> int:
     return 0
 
 
+def _scope(args) -> str:
+    """What a grading run covers, as its log line and its journal name it."""
+    return "; ".join(f"{name}: {' '.join(values)}" for name, values in
+                     (("students", args.students), ("notebooks", args.notebooks), ("exercises", args.exercises))
+                     if values) or "everything"
+
+
+def _stopped(error: BaseException, journal) -> int:
+    """Say what a run that stopped early keeps (Ctrl-C, or a worker that cannot grade); its exit status."""
+    from .report import count
+    journal.close()
+    kept = (f"{count(len(journal.entries), 'notebook')} graded so far kept in {journal.path}; run the same "
+            "command again to grade the rest")
+    if isinstance(error, KeyboardInterrupt):
+        print(f"\ninterrupted: {kept}", file=sys.stderr)
+        return 130
+    print(f"error: {error}\n{kept}", file=sys.stderr)
+    return 1
+
+
 def _grade(args) -> int:
     from . import gradebook
-    from .grading import grade
+    from .grading import GradingStopped, grade
+    from .journal import Journal
     from .report import summary
     from .runner import Limits
     gradebook.read(args.out)   # refuse a file that is not a gradebook before grading for an hour
     limits = Limits(args.timeout, args.notebook_timeout, args.memory_mb)
-    rows = grade(args.submissions, args.book, limits, args.notebooks, args.jobs,
-                 students=args.students, exercises=args.exercises)
-    scope = "; ".join(f"{name}: {' '.join(values)}" for name, values in
-                      (("students", args.students), ("notebooks", args.notebooks), ("exercises", args.exercises))
-                      if values) or "everything"
-    every, changes = gradebook.update(args.out, rows, f"grade {args.submissions} ({scope})")
+    what = f"grade {args.submissions} ({_scope(args)})"
+    journal = Journal(gradebook.journal_path(args.out), f"grade {args.submissions.resolve()} ({_scope(args)})")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = grade(args.submissions, args.book, limits, args.notebooks, args.jobs, students=args.students,
+                     exercises=args.exercises, journal=journal, scheduler=args.scheduler)
+    except (KeyboardInterrupt, GradingStopped) as error:
+        return _stopped(error, journal)
+    every, changes = gradebook.update(args.out, rows, what)
+    journal.remove()
     print(summary(rows))
     print(f"\n{len(rows)} rows graded, {len(changes)} changed; {args.out} holds {len(every)} rows "
           f"(log: {gradebook.log_path(args.out)})")
+    return 0
+
+
+def _simulate_class(args) -> int:
+    from .simulate import simulate_class
+    students = simulate_class(args.book, args.out, args.students, args.seed, args.notebooks)
+    kinds = {kind: sum(s.kind == kind for s in students) for kind in ("complete", "partial", "wrong", "hostile")}
+    print(f"wrote {len(students)} simulated students into {args.out} ("
+          + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) + f"; who is what: {args.out / 'students.csv'})")
     return 0
 
 
@@ -170,8 +205,20 @@ def parser() -> argparse.ArgumentParser:
                          help="seconds per notebook, restarts included (default: %(default)s)")
     command.add_argument("--memory-mb", type=int, default=4096,
                          help="address-space limit per kernel in MiB, 0 for none (default: %(default)s)")
-    command.add_argument("--jobs", type=int, default=1, help="notebooks graded at once (default: %(default)s)")
+    command.add_argument("--jobs", type=int, default=1, help="notebooks graded at once; with --scheduler local, "
+                         "the cluster's workers (default: %(default)s)")
+    command.add_argument("--scheduler", metavar="ADDRESS",
+                         help="grade on a Dask cluster: a scheduler's address (tcp://host:8786), or local for a "
+                         "cluster of --jobs workers on this machine (needs pip install -e '.[cluster]')")
     command.set_defaults(run=_grade)
+
+    command = commands.add_parser("simulate-class", help="plausible submissions of a whole class, to measure with")
+    command.add_argument("out", type=Path, help="a new folder: one folder per student, as grade reads them")
+    command.add_argument("--students", type=int, required=True, metavar="N", help="how many students")
+    command.add_argument("--seed", type=int, default=0, help="draws the kinds and answers (default: %(default)s)")
+    command.add_argument("--book", **book)
+    command.add_argument("--notebooks", nargs="+", metavar="NAME", help="only these chapters (default: all)")
+    command.set_defaults(run=_simulate_class)
 
     command = commands.add_parser("feedback", help="one feedback file per student and notebook")
     command.add_argument("--gradebook", **gradebook)
@@ -219,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (FileNotFoundError, FileExistsError, ValueError) as error:
+    except (FileNotFoundError, FileExistsError, ValueError, ConnectionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

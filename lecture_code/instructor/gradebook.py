@@ -35,6 +35,11 @@ def log_path(gradebook: Path) -> Path:
     return Path(gradebook).with_suffix(".log")
 
 
+def journal_path(gradebook: Path) -> Path:
+    """The journal of an unfinished grading run (:mod:`.journal`): the same name ending in ``.journal``."""
+    return Path(gradebook).with_suffix(".journal")
+
+
 def read(gradebook: Path) -> list[Row]:
     """The gradebook's rows ([] if the file does not exist); refuses a CSV that is not a gradebook."""
     gradebook = Path(gradebook)
@@ -81,10 +86,18 @@ def merge(old: list[Row], new: list[Row], when: str) -> tuple[list[Row], list[st
     return rows, changes
 
 
+def _first_line(path: Path) -> str:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.readline()
+
+
 def write(rows: list[Row], gradebook: Path) -> None:
     """Write the gradebook in one step (a file beside it, then renamed), so an interruption leaves the old one."""
     gradebook = Path(gradebook)
     partial = gradebook.with_name(f".{gradebook.name}.writing")
+    if partial.exists() and not _first_line(partial).startswith(",".join(HEADER)):
+        raise FileExistsError(f"{partial} exists and is not a gradebook being written; move it away "
+                              "(nothing was changed)")
     with open(partial, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)

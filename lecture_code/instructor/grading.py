@@ -12,14 +12,15 @@ went wrong; :mod:`.gradebook` merges the rows into the term's gradebook.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import dataclasses
+import functools
+import hashlib
+import json
 import os
 import re
-import signal
 import sys
 import tempfile
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +28,11 @@ import nbformat
 
 from . import notebooks as nbs
 from . import runner
-from .report import Progress
+from .report import Progress, count
 from .submissions import find_submission, student_folders
 
 MAX_NOTEBOOK_BYTES = 50 * 2 ** 20
+PACKAGE_HINT = "install the same commit of the book's package, pip install -e '.[cluster]', on every machine"
 TAMPERING = re.compile(r"\bRESULTS\b|\bREGISTRY\b|\bevents\.register\b|\bsys\.modules\b|\bsys\.stdout\s*="
                        r"|^\s*def\s+check\b|^\s*check\s*=|exercises\.check\s*=|LECTURE_CODE_GRADER"
                        # switching off the watch that refuses the package's own function (exercises._guard)
@@ -64,7 +66,56 @@ class Task:
     points: dict[str, int]    # exercise id -> points possible, in the chapter's order
     trusted: frozenset[str]   # the book's own code cells: not searched for tampering
     limits: runner.Limits
-    scratch: Path             # the run's folder for kernels' working directories and caches
+    scratch: Path | None = None   # the run's folder for kernels' working directories and caches;
+    #                               None: a folder of the worker's own, removed after the notebook
+    content: bytes | None = None  # the submission as read by the grader (:func:`loaded`); None: read ``path``
+    package: str = ""             # :func:`package_digest` of the grader; a worker with another refuses
+
+    @property
+    def label(self) -> str:
+        return f"{self.student}/{self.notebook}"
+
+
+class GradingStopped(RuntimeError):
+    """A run cannot go on: a worker grades with another package, or fails in a way no notebook explains."""
+
+
+@functools.lru_cache(maxsize=1)
+def package_digest() -> str:
+    """SHA-256 of the package's code and data (``lecture_code/**/*.py``, ``lecture_code/data/*``): the answer key.
+
+    The checks compute every right answer with the package, and the grader
+    scores with it, so two grading processes give the same rows only if this
+    is the same for both.
+    """
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(p for p in [*root.rglob("*.py"), *(root / "data").glob("*")]
+                   if p.is_file() and "__pycache__" not in p.parts)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def loaded(task: Task) -> Task:
+    """``task`` holding its submission's bytes (at most one more than the size limit), so a worker needs no file."""
+    if task.path is None or task.content is not None:
+        return task
+    try:
+        with open(task.path, "rb") as handle:
+            content = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    except OSError as error:
+        return dataclasses.replace(task, path=None, missing=f"it could not be read ({error})")
+    return dataclasses.replace(task, content=content)
+
+
+def fingerprint(task: Task) -> str:
+    """What the rows of a :func:`loaded` task depend on, hashed: the submission, the answer key, the limits."""
+    content = None if task.content is None else hashlib.sha256(task.content).hexdigest()
+    what = {"student": task.student, "notebook": task.notebook, "submission": content, "missing": task.missing,
+            "points": task.points, "trusted": hashlib.sha256("\0".join(sorted(task.trusted)).encode()).hexdigest(),
+            "limits": dataclasses.asdict(task.limits), "package": task.package or package_digest()}
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 
 def trusted_form(source: str) -> str:
@@ -181,70 +232,126 @@ def score(task: Task, nb, run: runner.Run) -> list[Row]:
     return rows
 
 
-def grade_task(task: Task) -> list[Row]:
-    """Grade one student's notebook; never raises."""
-    def every(status: str, observed: str) -> list[Row]:
-        return [Row(task.student, task.notebook, i, 0, p, status, "", _one_line(observed))
-                for i, p in task.points.items()]
-    if task.path is None:
-        return every("missing", f"notebook missing: {task.missing}")
-    try:
-        if task.path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            raise ValueError(f"larger than {MAX_NOTEBOOK_BYTES // 2 ** 20} MB")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nb = nbformat.convert(nbformat.reader.reads(task.path.read_text(encoding="utf-8")), 4)
-            nbformat.validate(nb)
-    except Exception as error:
-        return every("invalid", f"not a valid notebook ({type(error).__name__}: {error})")
-    try:
-        run = asyncio.run(runner.run_notebook(nb, task.limits, task.scratch))
-        rows = score(task, nb, run)
-    except Exception as error:
-        return every("error", f"the grader failed on this notebook ({type(error).__name__}: {error})")
+def _every(task: Task, status: str, observed: str) -> list[Row]:
+    """The same row for every exercise of the task's notebook."""
+    return [Row(task.student, task.notebook, i, 0, p, status, "", _one_line(observed)) for i, p in task.points.items()]
+
+
+def _read_notebook(task: Task):
+    content = task.content if task.content is not None else loaded(task).content
+    if content is None:
+        raise ValueError("it could not be read")
+    if len(content) > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"larger than {MAX_NOTEBOOK_BYTES // 2 ** 20} MB")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nb = nbformat.convert(nbformat.reader.reads(content.decode("utf-8")), 4)
+        nbformat.validate(nb)
+    return nb
+
+
+def _execute(task: Task, nb, scratch: Path) -> list[Row]:
+    run = asyncio.run(runner.run_notebook(nb, task.limits, scratch))
     if run.memory_limit not in (None, task.limits.memory_mb * 2 ** 20) and task.limits.memory_mb > 0:
-        print(f"warning: the memory limit did not apply to {task.student}/{task.notebook}", file=sys.stderr)
+        print(f"warning: the memory limit did not apply to {task.label}", file=sys.stderr)
+    return score(task, nb, run)
+
+
+def grade_task(task: Task) -> list[Row]:
+    """Grade one student's notebook; never raises, except :class:`GradingStopped` for a worker of another package."""
+    if task.package and task.package != package_digest():
+        raise GradingStopped(f"a worker grades with another version of lecture_code than this run ({PACKAGE_HINT})")
+    if task.path is None:
+        return _every(task, "missing", f"notebook missing: {task.missing}")
+    try:
+        nb = _read_notebook(task)
+    except Exception as error:
+        return _every(task, "invalid", f"not a valid notebook ({type(error).__name__}: {error})")
+    try:
+        if task.scratch is not None:
+            return _execute(task, nb, task.scratch)
+        from . import sandbox
+        with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as scratch:
+            sandbox.prepare_cache(Path(scratch))
+            return _execute(task, nb, Path(scratch))
+    except Exception as error:
+        return _every(task, "error", f"the grader failed on this notebook ({type(error).__name__}: {error})")
+
+
+def lost_rows(task: Task, reason: str) -> list[Row]:
+    """The rows of a notebook whose grading process died twice while it ran, the second time alone."""
+    return _every(task, "error", f"grading stopped: the process grading this notebook died twice while it ran, "
+                  f"the second time with no other notebook beside it ({reason}); the notebook may kill the "
+                  "process that grades it: review it by hand")
+
+
+def tasks_of(students: list[Path], key: dict, limits: runner.Limits, scratch: Path | None) -> list[Task]:
+    """One task per student and chapter of the answer key, in that order."""
+    return [Task(s.name, name, *find_submission(s, name), points, trusted, limits, scratch, package=package_digest())
+            for s in students for name, (points, trusted) in key.items()]
+
+
+def _check_jobs(jobs: int, scheduler: str | None, stream) -> None:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"--jobs must be a whole number >= 1, got {jobs}")
+    if scheduler in (None, "local") and jobs > (os.cpu_count() or 1):
+        print(f"warning: --jobs {jobs} is more than the {os.cpu_count()} CPU cores of this machine; the "
+              "notebooks then compete for them and may hit the time limits", file=stream)
+
+
+def _resume(tasks: list[Task], journal, stream) -> dict[int, list[Row]]:
+    """The rows the journal already holds for ``tasks``, by index; says how many notebooks that skips."""
+    if journal is None or not journal.entries:
+        return {}
+    rows, stale = {}, 0
+    for i, task in enumerate(tasks):
+        if not journal.holds(task):
+            continue
+        found = journal.rows(loaded(task))
+        if found is None:
+            stale += 1
+        else:
+            rows[i] = found
+    print(f"resuming {journal.path}: skipping {count(len(rows), 'notebook')} graded before; "
+          f"{len(tasks) - len(rows)} to grade" + (f" ({stale} of them changed since: the submission, the package "
+                                                   "or the limits)" if stale else ""), file=stream)
     return rows
 
 
 def grade(submissions: Path, book: Path, limits: runner.Limits, only: list[str] | None = None,
           jobs: int = 1, stream=sys.stderr, students: list[str] | None = None,
-          exercises: list[str] | None = None) -> list[Row]:
-    """Grade the student folders in ``submissions`` (all, or ``students``) against the chapters of ``book``."""
-    from . import sandbox
-    if jobs < 1:
-        raise ValueError(f"--jobs must be a whole number >= 1, got {jobs}")
-    if jobs > (os.cpu_count() or 1):
-        print(f"warning: --jobs {jobs} is more than the {os.cpu_count()} CPU cores of this machine; the "
-              "notebooks then compete for them and may hit the time limits", file=stream)
-    students = student_folders(submissions, students)
+          exercises: list[str] | None = None, journal=None, scheduler: str | None = None) -> list[Row]:
+    """Grade the student folders in ``submissions`` (all, or ``students``) against the chapters of ``book``.
+
+    ``jobs`` notebooks at once in processes of this machine, or on the Dask
+    cluster at ``scheduler`` (``local``: a cluster of ``jobs`` workers here).
+    With a :class:`~.journal.Journal`, each notebook's rows are recorded in it
+    as soon as they are back, and the notebooks it already holds are skipped.
+    """
+    from . import sandbox, schedule
+    _check_jobs(jobs, scheduler, stream)
+    if scheduler is not None:
+        from .cluster import check_address
+        check_address(scheduler)
+    folders = student_folders(submissions, students)
     key = answer_key(book, only, exercises)
     with tempfile.TemporaryDirectory(prefix="grader-", ignore_cleanup_errors=True) as scratch:
         sandbox.prepare_cache(Path(scratch))
-        tasks = [Task(s.name, name, *find_submission(s, name), points, trusted, limits, Path(scratch))
-                 for s in students for name, (points, trusted) in key.items()]
-        progress, rows = Progress(len(tasks), stream), {}
-        if jobs <= 1:
-            for i, task in enumerate(tasks):
-                rows[i] = grade_task(task)
-                progress.update(f"{task.student}/{task.notebook}", rows[i])
-        else:
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
-            try:
-                futures = {pool.submit(grade_task, task): i for i, task in enumerate(tasks)}
-                for future in as_completed(futures):
-                    i, task = futures[future], tasks[futures[future]]
-                    try:
-                        rows[i] = future.result()
-                    except Exception:   # the worker process died (not the kernel): grade it here
-                        rows[i] = grade_task(task)
-                    progress.update(f"{task.student}/{task.notebook}", rows[i])
-            except KeyboardInterrupt:   # each worker's kernel exits when its worker does
-                for worker in list(getattr(pool, "_processes", {}).values()):
-                    worker.kill()
-                raise
-            finally:
-                pool.shutdown(wait=False, cancel_futures=True)
-        progress.close()
+        tasks = tasks_of(folders, key, limits, None if scheduler else Path(scratch))
+        rows = _resume(tasks, journal, stream)
+        progress = Progress(len(tasks), stream, list(rows.values()))
+
+        def done(index: int, task: Task, result: list[Row]) -> None:
+            rows[index] = result
+            if journal is not None:
+                journal.record(task, result)
+            progress.update(task.label, result)
+
+        todo = {i: t for i, t in enumerate(tasks) if i not in rows}
+        try:
+            if todo:
+                with schedule.open_pool(scheduler, jobs, Path(scratch), stream) as pool:
+                    schedule.run(todo, pool, done)
+        finally:
+            progress.close()
     return [row for i in range(len(tasks)) for row in rows[i]]

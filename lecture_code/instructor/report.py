@@ -6,26 +6,78 @@ import time
 from pathlib import Path
 
 
-class Progress:
-    """A progress bar on stderr: redrawn in place on a terminal, one line per notebook otherwise."""
+FAILED = ("error", "invalid")
 
-    def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.done, self.stream, self.start = total, 0, stream, time.monotonic()
-        self.tty = getattr(stream, "isatty", lambda: False)()
+
+def failed(rows: list) -> bool:
+    """Whether no exercise of a notebook could be checked: every row an error (a crash, a time limit, a lost
+    worker, a check that never ran) or not a notebook at all."""
+    return bool(rows) and all(r.status in FAILED for r in rows)
+
+
+def count(n: int, noun: str) -> str:
+    """``1 notebook``, ``2 notebooks``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def duration(seconds: float) -> str:
+    """``1:05:09``, ``4:02``: hours, minutes and seconds, as tqdm shows them."""
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+class Progress:
+    """How far a grading run is, on stderr: notebooks done and left, failures so far, the time left.
+
+    On a terminal, a tqdm progress bar redrawn in place; otherwise (a log, a
+    pipe, or no tqdm installed) one line per notebook with the same counts.
+    ``skipped`` are the rows of the notebooks graded before (the journal).
+    """
+
+    def __init__(self, total: int, stream=sys.stderr, skipped: list | None = None):
+        skipped = skipped or []
+        self.total, self.stream, self.start = total, stream, time.monotonic()
+        self.done = self.skipped = len(skipped)
+        self.failed = sum(failed(rows) for rows in skipped)
+        self.bar = self._bar() if getattr(stream, "isatty", lambda: False)() else None
+
+    def _bar(self):
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return None
+        bar = tqdm(total=self.total, initial=self.done, file=self.stream, unit="notebook", desc="grading",
+                   dynamic_ncols=True, smoothing=0.1)
+        bar.set_postfix_str(self._counts())
+        return bar
+
+    def _counts(self) -> str:
+        return f"{self.total - self.done} left, {self.failed} failed"
+
+    def eta(self) -> float | None:
+        """Seconds left at this run's pace so far (None before the first notebook of this run)."""
+        graded = self.done - self.skipped
+        return (time.monotonic() - self.start) / graded * (self.total - self.done) if graded else None
 
     def update(self, label: str, rows: list) -> None:
         """One more notebook done: ``label`` and its rows (``grading.Row``)."""
         self.done += 1
+        self.failed += failed(rows)
+        if self.bar is not None:
+            self.bar.set_postfix_str(self._counts(), refresh=False)
+            self.bar.update(1)
+            return
         got, possible = sum(r.points for r in rows), sum(r.possible for r in rows)
-        elapsed = time.monotonic() - self.start
-        bar = "#" * (30 * self.done // self.total) + "-" * (30 - 30 * self.done // self.total)
-        line = f"[{bar}] {self.done}/{self.total} {elapsed:4.0f}s  {label}: {got}/{possible}"
-        print(("\r\033[K" + line) if self.tty else line, end="" if self.tty else "\n",
+        eta = self.eta()
+        print(f"graded {self.done}/{self.total} notebooks, {self._counts()}, "
+              f"{duration(time.monotonic() - self.start)} elapsed"
+              + (f", about {duration(eta)} left" if eta is not None else "") + f": {label} {got}/{possible}",
               file=self.stream, flush=True)
 
     def close(self) -> None:
-        if self.tty:
-            print(file=self.stream)
+        if self.bar is not None:
+            self.bar.close()
 
 
 def summary(rows: list) -> str:
