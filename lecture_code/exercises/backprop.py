@@ -127,6 +127,11 @@ def _network_cases(rng):
     W1, b1, W2, b2, X, Y = draw(*sizes())                        # saturated outputs: p rounds to 1
     b2[:] = 60.0 * rng.choice([-1.0, 1.0], size=b2.size)
     b2[0] = 60.0
+    # One output saturated on the wrong side, for an example that a hidden unit answers: every
+    # gradient then has entries of about 1 / Y.size, not only the 1e-26 of outputs saturated on
+    # the right side, so (p - y) / Y.size, with p rounded to 1, agrees to the tolerance.
+    Y[0, 0] = 0.0
+    b1[0] = abs(float(X[0] @ W1[:, 0])) + 1.0
     yield W1, b1, W2, b2, X, Y
     W1, b1, W2, b2, X, Y = draw(*sizes())
     b1[0] = -1e3                                                 # unit 0 is off for every example
@@ -144,9 +149,21 @@ def _reference(W1, b1, W2, b2, X, Y):
 _NAMES = ("dW1", "db1", "dW2", "db2")
 
 
-def _agrees(got, want) -> bool:
+def _rounding(W1, b1, W2, b2, X, Y):
+    """How large rounding alone may make each gradient's error: the four gradients with every
+    |p - y| at its largest, 1, and absolute values throughout, times 1e-12 (p - y cancels where p
+    is close to y, so a correct gradient far smaller than its terms is exact only to their size)."""
+    A1 = np.maximum(X @ W1 + b1, 0.0)
+    dZ2 = np.full(Y.shape, 1.0 / Y.size)
+    dZ1 = (dZ2 @ np.abs(W2).T) * (A1 > 0)
+    return [1e-12 * float(np.max(m, initial=0.0))
+            for m in (np.abs(X).T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0))]
+
+
+def _agrees(got, want, floor: float = 0.0) -> bool:
+    """``got`` equals ``want`` to 1e-9 of its largest entry, or to ``floor`` where that is more."""
     scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
-    return bool(np.all(np.abs(got - want) <= 1e-9 * scale))
+    return bool(np.all(np.abs(got - want) <= max(1e-9 * scale, floor)))
 
 
 _REPLACED = (network.MLP.loss_and_grads, network.MLP.backward, layers.Dense.backward,
@@ -158,7 +175,7 @@ def two_layer_backward(gradients):
     """A function (W1, b1, W2, b2, X, Y) -> [dW1, db1, dW2, db2] of the mean binary cross-entropy
     of X -> ReLU -> sigmoid, as MLP.loss_and_grads computes them."""
     for case in _network_cases(fresh()):
-        want = _reference(*case)
+        want, floors = _reference(*case), _rounding(*case)
         with np.errstate(all="ignore"):
             got = call(gradients, *case, name="your function")
         if isinstance(got, (str, bytes)) or not hasattr(got, "__len__") or len(got) != 4:
@@ -171,7 +188,7 @@ def two_layer_backward(gradients):
                     return (f"{name} has the shape of the transposed weights: the gradient has the "
                             f"shape of W, (d_in, d_out), so it is A_prev^T dZ")
                 return f"{name} should have the shape of its parameter, {w.shape}, got {g.shape}"
-        if all(_agrees(g, w) for g, w in zip(got, want)):
+        if all(_agrees(g, w, f) for g, w, f in zip(got, want, floors)):
             continue
         if not all(np.all(np.isfinite(g)) for g in got):
             return ("your gradients hold nan or inf where the outputs saturate (p rounds to 0 or 1): "

@@ -59,14 +59,18 @@ def occam(winner, line_error, cubic_error):
 # -- ex-regularization-dropout ---------------------------------------------------------
 
 def _dropout_cases(rng):
-    """Fresh (A, p, seed): random shapes and rates, one example, p = 0, a rate near 1."""
+    """Fresh (A, p, seed): random shapes and rates, one example, p = 0, a rate near 1; for p > 0
+    the seed's mask keeps some units and drops others, so that every mistake shows."""
     for n, d, p in ((int(rng.integers(2, 40)), int(rng.integers(1, 30)), rng.uniform(0.05, 0.9)),
                     (1, int(rng.integers(2, 20)), rng.uniform(0.1, 0.6)),
                     (int(rng.integers(2, 10)), int(rng.integers(2, 10)), 0.0),
                     (int(rng.integers(5, 20)), int(rng.integers(5, 20)), 0.95)):
         A = rng.normal(0.0, 2.0, (n, d))
         A[rng.random(A.shape) < 0.1] = 0.0                  # some units already silent
-        yield A, float(p), int(rng.integers(0, 2 ** 31))
+        seed = int(rng.integers(0, 2 ** 31))
+        while p > 0 and (np.random.default_rng(seed).random(A.shape) >= p).sum() in (0, A.size):
+            seed = int(rng.integers(0, 2 ** 31))            # a mask that keeps some units and drops some
+        yield A, float(p), seed
 
 
 def _reference(A, p, seed):
