@@ -83,6 +83,25 @@ def test_fresh_generators_differ_between_checks():
     assert _answers.fresh().integers(0, 2**62) != _answers.fresh().integers(0, 2**62)
 
 
+def test_the_graders_seed_makes_a_checks_inputs_and_hint_repeat(monkeypatch):
+    """A function right on some inputs only: under the grader's seed a regrade gives the same
+    verdict and hint; another seed may draw others (over 20 seeds, both verdicts occur)."""
+    def sometimes(y_true, y_pred, classes=10):     # the student's own count, wrong whenever the first label is odd
+        C = np.zeros((classes, classes), dtype=int)
+        np.add.at(C, (np.asarray(y_true), np.asarray(y_pred)), 1)
+        C[0, 0] += int(np.asarray(y_true)[0]) % 2
+        return C
+    outcomes = set()
+    for seed in range(20):
+        monkeypatch.setenv(_answers.CHECK_SEED, str(seed))
+        first, again = attempt("ex-digits-confusion", sometimes), attempt("ex-digits-confusion", sometimes)
+        assert first == again
+        outcomes.add(first[0])
+    assert outcomes == {True, False}
+    monkeypatch.setenv(_answers.CHECK_SEED, "7")
+    assert (_answers.fresh().integers(2 ** 62, size=4) == _answers.fresh().integers(2 ** 62, size=4)).all()
+
+
 def test_judge_keeps_one_bad_part_from_costing_the_others():
     assert _answers.judge(lambda v: None, 1) is None
     assert "number" in _answers.judge(_answers.number, None)

@@ -633,3 +633,19 @@ def test_a_line_any_program_holds_is_no_secret(line, informative):
     """``return out`` or ``layers = []`` of a solution occur in the site's own scripts too;
     they give nothing away, so the leak scan does not report them."""
     assert notebooks.is_informative(line) is informative
+
+
+def test_a_submission_meets_the_same_check_inputs_at_every_regrade(tmp_path):
+    """The grader seeds the checks' inputs from the student, the notebook and its content
+    (LECTURE_CODE_CHECK_SEED in the kernel): a regrade of the same file draws the same inputs."""
+    import asyncio
+    nb = new_notebook(cells=[new_code_cell("from lecture_code.exercises import _answers\n"
+                                           "print('draw', _answers.fresh().integers(2 ** 62))")])
+    draw = lambda seed: re.search(r"draw (\d+)", asyncio.run(
+        runner.run_notebook(nb, runner.Limits(cell_timeout=30), tmp_path, seed)).printed).group(1)
+    assert draw(5) == draw(5) != draw(6)
+    task = grading.Task("ada", "01_perceptron.ipynb", None, "", {}, frozenset(), runner.Limits(), Path())
+    seed = grading.check_seed(task, b"{}")
+    assert seed == grading.check_seed(task, b"{}")
+    assert seed != grading.check_seed(dataclasses.replace(task, student="bob"), b"{}")
+    assert seed != grading.check_seed(task, b'{"cells": []}')

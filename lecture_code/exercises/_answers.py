@@ -11,6 +11,8 @@ and no earlier check can be copied: the answer has to compute.
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 __all__ = ["Unusable", "fresh", "number", "array", "close", "call", "judge", "shape_of"]
@@ -20,9 +22,20 @@ class Unusable(ValueError):
     """An answer that cannot be checked; the message says what was expected."""
 
 
+#: Set by the grader in a submission's kernel: the seed of the checks' inputs for that submission.
+CHECK_SEED = "LECTURE_CODE_CHECK_SEED"
+
+
 def fresh() -> np.random.Generator:
-    """A generator seeded from the operating system: new inputs at every check."""
-    return np.random.default_rng()
+    """A generator seeded from the operating system: new inputs at every check.
+
+    When the grader runs a submission it sets ``LECTURE_CODE_CHECK_SEED`` (from
+    the student, the notebook and its content), so the same submission graded
+    twice meets the same inputs and gets the same points and hints; a changed
+    submission meets others.
+    """
+    seed = os.environ.get(CHECK_SEED, "")
+    return np.random.default_rng(int(seed)) if seed.isdigit() else np.random.default_rng()
 
 
 def _kind(value) -> str:

@@ -131,7 +131,8 @@ def _error_of(cell) -> tuple[str, str] | None:
     return None
 
 
-async def _attempt(nb, run: Run, skip: dict, limits: Limits, deadline: float, scratch: Path) -> bool:
+async def _attempt(nb, run: Run, skip: dict, limits: Limits, deadline: float, scratch: Path,
+                   check_seed: int | None = None) -> bool:
     """Run every cell once in a fresh kernel; return True if the kernel has to be restarted."""
     workdir = Path(tempfile.mkdtemp(prefix="submission-", dir=scratch))
     km = sandbox.kernel_manager(limits.memory_mb)
@@ -140,7 +141,7 @@ async def _attempt(nb, run: Run, skip: dict, limits: Limits, deadline: float, sc
                      error_on_timeout={"ename": "Timeout", "evalue": "", "traceback": []})
     client.sizes = {}
     try:
-        async with client.async_setup_kernel(**sandbox.launch_options(workdir, scratch)):
+        async with client.async_setup_kernel(**sandbox.launch_options(workdir, scratch, check_seed)):
             stopped = _on_ctrl_c(asyncio.current_task())
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or not cell.source.strip():
@@ -192,10 +193,11 @@ def _read_report(cell, mark: str, run: Run) -> None:
         run.problem = f"the grading cell reported an error: {ours[0][:200]}"
 
 
-async def run_notebook(nb, limits: Limits, scratch: Path) -> Run:
+async def run_notebook(nb, limits: Limits, scratch: Path, check_seed: int | None = None) -> Run:
     """Execute a copy of ``nb`` (its outputs discarded) and collect the checks' results.
 
     The kernel's working directory is a new folder in ``scratch``, deleted afterwards.
+    ``check_seed`` seeds the inputs the checks draw (the same in every attempt).
     """
     nb = nbformat.from_dict(nb)
     mark = f"{GRADER_MARK} {secrets.token_hex(16)}"
@@ -208,7 +210,7 @@ async def run_notebook(nb, limits: Limits, scratch: Path) -> Run:
                 cell.outputs, cell.execution_count = [], None
         run = Run()
         try:
-            restart = await _attempt(nb, run, skip, limits, deadline, scratch)
+            restart = await _attempt(nb, run, skip, limits, deadline, scratch, check_seed)
         except asyncio.CancelledError:
             raise KeyboardInterrupt from None
         except Exception as error:   # the kernel did not start, or nbclient itself failed

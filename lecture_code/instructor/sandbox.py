@@ -51,9 +51,12 @@ def main(argv: list[str]) -> None:
     os.execv(argv[2], argv[2:])
 
 
-def kernel_env(workdir: Path, scratch: Path) -> dict[str, str]:
-    """The kernel's environment: a fresh home, tmp and IPython profile in ``workdir``; one BLAS thread."""
+def kernel_env(workdir: Path, scratch: Path, check_seed: int | None = None) -> dict[str, str]:
+    """The kernel's environment: a fresh home, tmp and IPython profile in ``workdir``; one BLAS thread;
+    with ``check_seed``, the seed of the checks' inputs (``lecture_code.exercises`` reads it)."""
     env = {key: os.environ[key] for key in KEEP_ENV if key in os.environ}
+    if check_seed is not None:
+        env["LECTURE_CODE_CHECK_SEED"] = str(int(check_seed))
     env.update(HOME=str(workdir), TMPDIR=str(workdir), IPYTHONDIR=str(workdir / ".ipython"),
                MPLCONFIGDIR=str(scratch / "matplotlib"), PYTHONPATH=str(PACKAGE_PARENT),
                PYTHONDONTWRITEBYTECODE="1", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
@@ -93,9 +96,9 @@ def kernel_manager(memory_mb: int):
     return SandboxKernelManager()
 
 
-def launch_options(workdir: Path, scratch: Path) -> dict:
+def launch_options(workdir: Path, scratch: Path, check_seed: int | None = None) -> dict:
     """Keyword arguments for ``start_kernel``: working directory, environment, silenced stdio."""
-    return {"cwd": str(workdir), "env": kernel_env(workdir, scratch),
+    return {"cwd": str(workdir), "env": kernel_env(workdir, scratch, check_seed),
             "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 
 
