@@ -35,6 +35,7 @@ def engine(request, monkeypatch):
         if compiled_training.numba is None:
             pytest.skip(NO_NUMBA)
         monkeypatch.delenv("LECTURE_CODE_NUMBA", raising=False)
+        compiled_training.warm_up(wait=True)     # a training before may have started the compile
     assert compiled_training.available() == (request.param == "compiled")
     return request.param
 HIDDEN = ("sigmoid", "tanh", "relu", "elu", "linear", "step")

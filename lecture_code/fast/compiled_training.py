@@ -682,14 +682,16 @@ def warm_up(wait: bool = False) -> float:
     on: training meanwhile runs in fused numpy, and switches to the compiled
     loop (loaded from the cache) once it is there, with the same numbers. If
     the loop is ready already it does nothing. ``wait=True`` compiles (or
-    loads) it here and now, as :func:`available` would. Without numba it does
-    nothing and returns 0.
+    loads) it here and now, as :func:`available` would, after a compile already
+    under way. Without numba it does nothing and returns 0.
     """
     global _compiling
     if not _enabled():
         return 0.0
     started = time.perf_counter()
     if wait:
+        if _compiling is not None:
+            _compiling.wait()           # a compile already under way fills the cache; load from it
         available()
     elif _compile_error.cache_info().currsize == 0 and _compiling is None:
         _compiling = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.DEVNULL,
