@@ -119,7 +119,8 @@ def _network_cases(rng):
         W1, b1 = rng.normal(size=(d, h)), rng.normal(size=h)
         W2, b2 = scale * rng.normal(size=(h, k)), rng.normal(size=k)
         X, Y = rng.normal(size=(n, d)), rng.integers(0, 2, size=(n, k)).astype(float)
-        return W1, b1, W2, b2, X, Y
+        b1[0] = abs(float(X[0] @ W1[:, 0])) + 0.5     # a unit that answers the first example: dW2 is
+        return W1, b1, W2, b2, X, Y                   # never all zero, so each mistake shows as itself
     sizes = lambda: [int(v) for v in (rng.integers(2, 30), rng.integers(1, 6), rng.integers(2, 9), rng.integers(1, 4))]
     yield draw(*sizes())
     yield draw(*sizes())
@@ -127,11 +128,10 @@ def _network_cases(rng):
     W1, b1, W2, b2, X, Y = draw(*sizes())                        # saturated outputs: p rounds to 1
     b2[:] = 60.0 * rng.choice([-1.0, 1.0], size=b2.size)
     b2[0] = 60.0
-    # One output saturated on the wrong side, for an example that a hidden unit answers: every
-    # gradient then has entries of about 1 / Y.size, not only the 1e-26 of outputs saturated on
-    # the right side, so (p - y) / Y.size, with p rounded to 1, agrees to the tolerance.
+    # One output saturated on the wrong side, for the example unit 0 answers: every gradient
+    # then has entries of about 1 / Y.size, not only the 1e-26 of outputs saturated on the
+    # right side, so (p - y) / Y.size, with p rounded to 1, agrees to the tolerance.
     Y[0, 0] = 0.0
-    b1[0] = abs(float(X[0] @ W1[:, 0])) + 1.0
     yield W1, b1, W2, b2, X, Y
     W1, b1, W2, b2, X, Y = draw(*sizes())
     b1[0] = -1e3                                                 # unit 0 is off for every example

@@ -114,10 +114,12 @@ def _dense_cases(rng):
     """Fresh layers and batches: random sizes, one example, one unit, one input, each activation."""
     names = ["relu", "tanh", "sigmoid", "linear"]
     rng.shuffle(names)
-    sizes = [(int(rng.integers(2, 20)), int(rng.integers(2, 7)), int(rng.integers(2, 7))),
+    # more examples than units (7 or more against 6 at most), so that an output with rows and
+    # columns swapped never has the right shape by chance
+    sizes = [(int(rng.integers(7, 20)), int(rng.integers(2, 7)), int(rng.integers(2, 7))),
              (1, int(rng.integers(2, 7)), int(rng.integers(2, 7))),       # a single example
              (int(rng.integers(2, 20)), int(rng.integers(2, 7)), 1),      # d_out = 1
-             (int(rng.integers(2, 20)), 1, int(rng.integers(2, 7)))]      # d_in = 1
+             (int(rng.integers(7, 20)), 1, int(rng.integers(2, 7)))]      # d_in = 1
     for (n, d_in, d_out), name in zip(sizes, names):
         W, b = rng.normal(size=(d_in, d_out)), rng.normal(size=d_out)
         yield layers.Dense(d_in, d_out, name, W=W, b=b), rng.normal(size=(n, d_in)) * 2

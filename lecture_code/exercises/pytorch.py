@@ -163,7 +163,10 @@ def _kernel_cases(rng):
     """Fresh (image, kernel) pairs: random shapes and values, a kernel as large as the image, a 1x1 kernel."""
     h, w = (int(v) for v in rng.integers(4, 10, 2))
     kh, kw = int(rng.integers(2, 4)), int(rng.integers(2, 5))
-    yield rng.normal(size=(h, w)), rng.integers(-3, 4, (kh, kw)).astype(float)
+    kernel = rng.integers(-3, 4, (kh, kw)).astype(float)
+    while any(np.array_equal(kernel[::-1, ::-1], s * kernel) for s in (1, -1)):
+        kernel = rng.integers(-3, 4, (kh, kw)).astype(float)   # turned, it is neither itself nor its negative,
+    yield rng.normal(size=(h, w)), kernel                      # so a flipped kernel and flipped signs differ
     yield rng.normal(size=(kh, kw)), rng.normal(size=(kh, kw))
     yield rng.normal(size=(h, w)), rng.normal(size=(1, 1))
     yield np.round(rng.random((w, h)), 1), rng.normal(size=(3, 3))
