@@ -150,9 +150,11 @@ def train(model: MLP, X, y, *, loss: str = "bce", optimizer="sgd", lr: float | N
     fused : bool
         The fast path the live panels use, equal to this loop to rounding:
         the whole loop compiled by numba (:mod:`lecture_code.fast.compiled_training`)
-        where numba is installed and the setting allows it, otherwise each
-        step by :class:`lecture_code.fast.fused_training.FusedStep`, the same
-        formulas in fewer numpy calls.
+        where numba is installed, the setting allows it and the loop is
+        compiled (the first fast training of a session starts the compile in
+        the background), otherwise each step by
+        :class:`lecture_code.fast.fused_training.FusedStep`, the same formulas
+        in fewer numpy calls.
 
     Returns
     -------

@@ -14,8 +14,10 @@ scripts/colab-constraints.txt) and *no* lecture_code. For each chapter:
 3. every cell runs in a fresh kernel of that environment (nbclient), and a
    last cell reports which lecture_code and which Python the chapter used;
    the time from the setup cell to the first live panel's first response is
-   printed (what a reader waits for after the install: the compiled loop is
-   built in the background meanwhile, so no panel waits for numba).
+   printed (what a reader waits for after the install). Each chapter starts
+   with an empty numba cache, as a new Colab session does: its first fast
+   training starts the compile in the background and trains in numpy
+   meanwhile, so no cell waits for numba.
 
 A chapter that imports torch is skipped, saying so, where the environment has
 no torch (torch 2.13.0 is on this machine for Python 3.11 only). Outputs are
@@ -33,6 +35,7 @@ import re
 import os
 import sys
 import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,7 +92,9 @@ def run(path: Path, package: str, timeout: int) -> tuple[str | None, dict | None
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
-        client.execute()
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as cache:
+            os.environ["NUMBA_CACHE_DIR"] = cache    # a new session: nothing compiled yet
+            client.execute()
     except (CellTimeoutError, DeadKernelError) as error:
         return f"{type(error).__name__}: {str(error).strip()[:300]}", None, time.perf_counter() - start
     except CellExecutionError as error:

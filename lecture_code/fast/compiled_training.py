@@ -29,9 +29,10 @@ sigmoid output), ``cce`` (a softmax output), ``mse`` and ``mae``; ``sgd``
 and ``momentum`` (every option), ``rmsprop`` (not centered) and ``adam``;
 penalties, dropout, minibatches, a validation set and early stopping. The
 other optimizers and ``on_epoch`` run in numpy (:func:`supports` says why).
-The first call compiles the code (a few seconds), cached on disk for the
-next session; :func:`warm_up` does it where the wait is expected, when a
-panel is created.
+Compiling the loop takes several seconds, once per machine: numba caches
+it on disk. Nobody waits for it: the first training of a session starts the
+compile in another process (:func:`warm_up`; a panel does so when it is
+created) and trains in fused numpy until the compiled loop is ready.
 
 See chapter 8 (the playground) and :mod:`lecture_code.fast.bench`.
 """
@@ -79,20 +80,42 @@ def _enabled() -> bool:
 
 
 def available() -> bool:
-    """True when numba is installed, compiles the loop, and ``LECTURE_CODE_NUMBA`` is not ``0``.
+    """True when training runs compiled now, and :func:`train` takes the settings :func:`supports`.
 
-    While :func:`warm_up` compiles the loop in another process it is False, so
-    training runs in fused numpy (the same numbers to 1e-12) and nobody waits;
-    the first call after that loads the loop from numba's cache (a fraction of
-    a second). Without a warm-up the first call compiles the loop here (or
-    loads it from the cache); a numba that cannot compile it gives one
-    warning, and training runs in numpy.
+    It never waits for numba's compiler. The first call in a process loads
+    the loop from numba's on-disk cache when the cache holds it (a fraction of
+    a second: :func:`_cached`). Otherwise it starts the compile in another
+    process (:func:`warm_up`) and returns False: until that has finished,
+    training runs in fused numpy, the same numbers to rounding (1e-12), and
+    the first call after it loads the loop from the cache. False as well
+    without numba, with ``LECTURE_CODE_NUMBA=0``, or with a numba that cannot
+    compile the loop (one warning, then numpy trains).
     """
     if not _enabled():
         return False
-    if _compiling is not None and _compiling.poll() is None:
-        return False
+    if _compile_error.cache_info().currsize == 0:        # not loaded in this process yet
+        if _compiling is None and not _cached():
+            warm_up()
+        if _compiling is not None and _compiling.poll() is None:
+            return False
     return _compile_error() is None
+
+
+def _cached() -> bool:
+    """Whether numba's on-disk cache holds the compiled loop for this machine and source.
+
+    Read from the cache's index as numba reads it (its version, the source
+    file's stamp, the CPU and the function's bytecode); a numba whose cache
+    is laid out otherwise counts as no cache, and the loop compiles in the
+    background.
+    """
+    try:
+        cache = _train._cache
+        codegen = _train.targetctx.codegen()
+        return any(key[1:] == cache._index_key(key[0], codegen)[1:]
+                   for key in cache._cache_file._load_index())
+    except Exception:           # another numba's internals: no cache known
+        return False
 
 
 @functools.lru_cache(maxsize=None)
@@ -677,13 +700,14 @@ def _tiny_run() -> None:
 def warm_up(wait: bool = False) -> float:
     """Have the loop compiled without making anyone wait; returns the seconds this call took.
 
-    Panels call it when they are created. By default numba compiles the loop
-    in a separate Python process, into its on-disk cache, while this one goes
-    on: training meanwhile runs in fused numpy, and switches to the compiled
-    loop (loaded from the cache) once it is there, with the same numbers. If
-    the loop is ready already it does nothing. ``wait=True`` compiles (or
-    loads) it here and now, as :func:`available` would, after a compile already
-    under way. Without numba it does nothing and returns 0.
+    Panels call it when they are created, and :func:`available` at the first
+    training of a process. By default numba compiles the loop in a separate
+    Python process, into its on-disk cache, while this one goes on: training
+    meanwhile runs in fused numpy, and switches to the compiled loop (loaded
+    from the cache) once it is there. If the loop is loaded already, or the
+    cache holds it, it does nothing. ``wait=True`` compiles (or loads) it here
+    and now, after a compile already under way. Without numba it does nothing
+    and returns 0.
     """
     global _compiling
     if not _enabled():
@@ -692,8 +716,8 @@ def warm_up(wait: bool = False) -> float:
     if wait:
         if _compiling is not None:
             _compiling.wait()           # a compile already under way fills the cache; load from it
-        available()
-    elif _compile_error.cache_info().currsize == 0 and _compiling is None:
+        _compile_error()
+    elif _compile_error.cache_info().currsize == 0 and _compiling is None and not _cached():
         _compiling = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
