@@ -11,6 +11,7 @@ every activation, loss and optimizer, penalties, dropout, minibatches, depth
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -400,6 +401,7 @@ def test_a_numba_that_cannot_compile_the_loop_warns_once_and_numpy_trains(monkey
         raise TypeError("this numba cannot type the loop")
 
     monkeypatch.setattr(compiled_training, "_tiny_run", fails)
+    monkeypatch.setattr(compiled_training, "_cached", lambda: True)    # so it loads here
     compiled_training._compile_error.cache_clear()
     try:
         with pytest.warns(RuntimeWarning, match="could not compile .* training runs in numpy"):
@@ -545,6 +547,45 @@ def test_after_the_exception_the_weights_are_the_readable_loops(engine):
     np.testing.assert_array_equal(np.isfinite(left[1]), np.isfinite(left[0]))
     finite = np.isfinite(left[0])
     np.testing.assert_allclose(left[1][finite], left[0][finite], rtol=1e-12, atol=TOL)
+
+
+TRAIN_TWICE = """
+import json, time, numpy as np
+from lecture_code import compiled_training as c, training
+from lecture_code.network import MLP
+X = np.random.default_rng(0).normal(size=(20, 2)); y = (X[:, 0] > 0).astype(float)
+def run():
+    return training.train(MLP([2, 4, 1], rng=np.random.default_rng(1)), X, y, epochs=5,
+                          rng=np.random.default_rng(2), fused=True).train_loss
+start = time.perf_counter()
+first, took = run(), time.perf_counter() - start
+compiling = c._compiling is not None and c._compiling.poll() is None
+if c._compiling is not None:
+    c._compiling.wait(timeout=300)
+ready = c.available()
+print(json.dumps(dict(took=took, compiling=compiling, ready=ready, started=c._compiling is not None,
+                      returncode=c._compiling and c._compiling.returncode,
+                      same=bool(np.allclose(first, run(), rtol=1e-12, atol=0)))))
+"""
+
+
+@needs_numba
+def test_the_first_training_of_a_session_never_waits_for_the_compiler(tmp_path):
+    """With an empty cache, the first fast training starts the compile in another process and
+    trains in numpy; once that is done the loop runs compiled, with the same numbers. The next
+    session finds the loop in numba's cache and loads it at once, starting no process."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "LECTURE_CODE_NUMBA": "1"}
+    sessions = [json.loads(subprocess.run([sys.executable, "-c", TRAIN_TWICE], env=env,
+                                          capture_output=True, text=True, timeout=600,
+                                          check=True).stdout) for _ in range(2)]
+    fresh, next_one = sessions
+    assert fresh["compiling"] and fresh["started"] and fresh["returncode"] == 0
+    assert fresh["ready"] and fresh["same"]
+    assert not next_one["compiling"] and not next_one["started"] and next_one["ready"]
+    assert next_one["same"]
+    # figures for the report, not a timing assertion
+    print(f"first training: {fresh['took'] * 1e3:.1f} ms with an empty cache (numpy, while the "
+          f"loop compiles), {next_one['took'] * 1e3:.1f} ms with the loop in the cache")
 
 
 @needs_numba

@@ -84,7 +84,7 @@ def available() -> bool:
 
     It never waits for numba's compiler. The first call in a process loads
     the loop from numba's on-disk cache when the cache holds it (a fraction of
-    a second: :func:`_cached`). Otherwise it starts the compile in another
+    a second). Otherwise it starts the compile in another
     process (:func:`warm_up`) and returns False: until that has finished,
     training runs in fused numpy, the same numbers to rounding (1e-12), and
     the first call after it loads the loop from the cache. False as well
