@@ -10,6 +10,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 # The site serves its own MathJax (no CDN): copy it from npm into book/_static.
 bash "$ROOT/scripts/site_assets.sh"
 
+# Build the compiled training loop first (or load it from numba's cache), so
+# that every chapter trains compiled from its first cell, as the committed
+# outputs were made (a fresh session trains in numpy while the loop compiles:
+# the same numbers to rounding, see conftest.py).
+python -c "from lecture_code.fast import compiled_training; compiled_training.warm_up(wait=True)"
+
 echo "==> building the book"
 jupyter-book build -W -n --keep-going "$ROOT"
 echo "==> done: open $ROOT/_build/html/index.html"
