@@ -80,13 +80,13 @@ def _enabled() -> bool:
 
 
 def available() -> bool:
-    """True when training runs compiled now, and :func:`train` takes the settings :func:`supports`.
+    """True when fast training runs compiled now (for the settings :func:`supports` accepts).
 
     It never waits for numba's compiler. The first call in a process loads
-    the loop from numba's on-disk cache when the cache holds it (a fraction of
-    a second). Otherwise it starts the compile in another
-    process (:func:`warm_up`) and returns False: until that has finished,
-    training runs in fused numpy, the same numbers to rounding (1e-12), and
+    the loop from numba's on-disk cache when the cache holds it (a fraction
+    of a second). Otherwise it starts the compile in another process
+    (:func:`warm_up`) and returns False: until that has finished, training
+    runs in fused numpy, the same numbers to rounding (1e-12 per epoch), and
     the first call after it loads the loop from the cache. False as well
     without numba, with ``LECTURE_CODE_NUMBA=0``, or with a numba that cannot
     compile the loop (one warning, then numpy trains).
