@@ -144,16 +144,17 @@ for (const v of violations) check(false, `axe ${v.impact} ${v.id} (${v.help}): $
 
 // The layout. At 1280x900 the four regions sit side by side in the order data, features, network,
 // output (no overlap, tops level), the top bar above them, the playground clear of the navigation on
-// the left and of the window's right edge; at 390x844 (a phone) each region is below the one before.
+// the left and of the window's right edge, also with six hidden layers (the drawing of the network
+// fitted into its column); at 390x844 (a phone) each region is below the one before.
 // At both, the page does not scroll sideways and axe finds nothing serious inside the playground.
 const REGIONS = [".nnp-data", ".nnp-feature-col", ".nnp-network", ".nnp-output"];
 const layoutErrors = [];
-async function layoutAt(width, height, colorScheme = "light") {
+async function layoutAt(width, height, colorScheme = "light", query = "") {
   const page = await context.newPage();
   await page.emulateMedia({ colorScheme });      // the theme follows it: dark, the playground stays white
   layoutErrors.push(watchErrors(page));
   await page.setViewportSize({ width, height });
-  await page.goto(`${origin}/${PAGE}`, { waitUntil: "load" });
+  await page.goto(`${origin}/${PAGE}${query}`, { waitUntil: "load" });
   await page.waitForFunction(() => window.nnPlayground !== undefined, null, { timeout: 30000 });
   await page.evaluate(() => window.nnPlayground.step(5));
   await page.locator(".nn-playground").scrollIntoViewIfNeeded();
@@ -163,10 +164,11 @@ async function layoutAt(width, height, colorScheme = "light") {
     const navBox = nav ? box(nav) : null;
     return { regions: regions.map((s) => { const e = root.querySelector(s); return e ? { s, ...box(e) } : { s, missing: true }; }),
       top: box(root.querySelector(".nnp-top")), root: box(root), scrollWidth: document.documentElement.scrollWidth, innerWidth,
+      drawing: box(root.querySelector(".nnp-net")), layers: window.nnPlayground.config().hidden_layers,
       // the navigation counts where it is on the screen (below 992 px it is a drawer, off to the left)
       nav: navBox && navBox.width > 0 && navBox.right > 0 && getComputedStyle(nav).visibility !== "hidden" ? navBox : null };
   }, REGIONS);
-  const where = `at ${width}x${height}${colorScheme === "dark" ? ", dark theme" : ""}`;
+  const where = `at ${width}x${height}${colorScheme === "dark" ? ", dark theme" : ""}${query ? ", " + query : ""}`;
   const r = at.regions;
   for (const x of r) check(!x.missing, `${where}: no ${x.s} in the playground`);
   check(at.scrollWidth <= at.innerWidth, `${where}: the page scrolls sideways (scrollWidth ${at.scrollWidth} > ${at.innerWidth})`);
@@ -182,6 +184,9 @@ async function layoutAt(width, height, colorScheme = "light") {
         check(b.top >= a.bottom, `${where}: ${b.s} is not below ${a.s}: ${line}`);
       }
     }
+    const net = r[2];
+    if (width >= 1200) check(at.drawing.left >= net.left - 1 && at.drawing.right <= net.right + 1,
+      `${where}: the network's drawing (${Math.round(at.drawing.left)}..${Math.round(at.drawing.right)}, ${at.layers} hidden layers) does not fit its column (${Math.round(net.left)}..${Math.round(net.right)})`);
     if (width >= 1200) check(r.every((x) => x.top >= at.top.bottom && x.left >= at.top.left && x.right <= at.top.right),
       `${where}: the top bar (${Math.round(at.top.left)}..${Math.round(at.top.right)}, bottom ${Math.round(at.top.bottom)}) is not across the top of the columns: ${line}`);
   }
@@ -193,6 +198,7 @@ async function layoutAt(width, height, colorScheme = "light") {
 await layoutAt(1280, 900);
 await layoutAt(390, 844);
 await layoutAt(1280, 900, "dark");
+await layoutAt(1280, 900, "light", "?hidden_layers=6");
 
 // A URL with a state restores it.
 const state = "?dataset=spiral&hidden_layers=3&units=4,5,6&activation=tanh&lr=0.03&batch_size=10&features=x1,x2,sinx1&penalty=l2&lam=0.001&dropout=0.1&show_test=0";

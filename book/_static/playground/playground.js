@@ -47,6 +47,9 @@ const DATASET_NAMES = { circles: "circles", xor: "XOR", blobs: "two blobs", spir
 // numbers and the curve are redrawn with every snapshot, the network (links and unit heatmaps) with
 // those that bring its pictures, every tenth of a second (live.js).
 const OUTPUT_SIZE = 260, UNIT_SIZE = 34;
+// The network drawing: COLUMN px from one layer's units to the next's, as TensorFlow Playground,
+// closer together where the wide layout leaves the network column less room (see fitNetwork).
+const COLUMN = 64, MIN_UNIT = 20, LINK_ROOM = 12;
 
 /** Element helper: el("select", {class: "x"}, children...). */
 function el(tag, attrs = {}, ...children) {
@@ -178,6 +181,7 @@ class Playground {
     for (const id of this.fresh?.ids ?? []) this.settle(id, this.summary());   // answered, and never to be painted
     this.view = { data: null, history: { train_loss: [], test_loss: [] }, summary: null, weights: null };
     this.fresh = null;         // the latest snapshot, not yet painted
+    this.lastNetwork = null;   // the last network painted, drawn again if the room for it changes
     this.syncControls();
     this.layoutNetwork();
     if (this.syncURL) {
@@ -376,6 +380,17 @@ class Playground {
     const network = el("div", { class: "nnp-col nnp-network" }, el("h3", {}, "Network"),
       field("hidden layers (0 to 6)", hidden),
       this.layerControls, this.net, this.weightText);
+    this.networkCol = network;
+    // The wide layout gives the network what the other columns leave: draw it again when that changes.
+    if (globalThis.ResizeObserver) {
+      let seen = 0;
+      new ResizeObserver(() => {
+        const room = this.networkRoom();
+        if (room === seen) return;
+        seen = room;
+        if (this.layoutNetwork() && this.lastNetwork) this.renderNetwork(this.lastNetwork);
+      }).observe(network);
+    }
 
     this.output = el("canvas", { role: "img", "aria-label": "The network's output over the plane, with the data points" });
     this.curve = el("canvas", { role: "img", "aria-label": "Train and test loss per epoch (log scale)" });
@@ -437,12 +452,36 @@ class Playground {
   }
 
   // -- drawing -----------------------------------------------------------------
-  /** Lay out the network's units and links, unless the layer sizes and the features are those already shown. */
+  /** The width the network's drawing may take: in the wide layout (from 1200 px) what the other
+   *  columns leave of the row, else no limit (the row wraps instead). */
+  networkRoom() {
+    if (!this.networkCol || !globalThis.matchMedia?.("(min-width: 1200px)").matches) return Infinity;
+    return this.networkCol.clientWidth || Infinity;
+  }
+
+  /** ``{ colW, unit }`` for ``columns`` columns of units in ``room`` px: TensorFlow Playground's
+   *  spacing and unit size where they fit; else the columns closer, down to LINK_ROOM px of links
+   *  between two units, and then the units smaller too, down to MIN_UNIT px. */
+  static fitNetwork(columns, room) {
+    const width = (colW, unit) => (columns - 1) * colW + unit + 8;
+    if (columns < 2 || width(COLUMN, UNIT_SIZE) <= room) return { colW: COLUMN, unit: UNIT_SIZE };
+    for (let unit = UNIT_SIZE; unit > MIN_UNIT; unit -= 2) {
+      const colW = Math.floor((room - unit - 8) / (columns - 1));
+      if (colW >= unit + LINK_ROOM) return { colW: Math.min(COLUMN, colW), unit };
+    }
+    return { colW: MIN_UNIT + LINK_ROOM, unit: MIN_UNIT };
+  }
+
+  /** Lay out the network's units and links, unless the layer sizes, the features and the room are
+   *  those already shown; true if it did. */
   layoutNetwork() {
-    const cfg = this.config, sizes = layerSizes(cfg), key = JSON.stringify([sizes, cfg.features]);
-    if (key === this.layout) return;
+    const cfg = this.config, sizes = layerSizes(cfg);
+    const { colW, unit } = Playground.fitNetwork(sizes.length, this.networkRoom());
+    const key = JSON.stringify([sizes, cfg.features, colW, unit]);
+    if (key === this.layout) return false;
     this.layout = key;
-    const colW = 64, rowH = UNIT_SIZE + 8, height = Math.max(...sizes) * rowH + 8, width = (sizes.length - 1) * colW + UNIT_SIZE + 8;
+    this.unitSize = unit;
+    const rowH = unit + 8, height = Math.max(...sizes) * rowH + 8, width = (sizes.length - 1) * colW + unit + 8;
     this.net.textContent = "";
     this.net.style.width = `${width}px`;
     this.net.style.height = `${height}px`;
@@ -454,8 +493,8 @@ class Playground {
       const dIn = sizes[l], dOut = sizes[l + 1];
       for (let k = 0; k < dIn; k++) {
         for (let j = 0; j < dOut; j++) {
-          const [x0, y0] = pos[l][k], [x1, y1] = pos[l + 1][j], h = UNIT_SIZE / 2;
-          const path = svgEl("path", { d: `M${x0 + UNIT_SIZE},${y0 + h} C${(x0 + UNIT_SIZE + x1) / 2},${y0 + h} ${(x0 + UNIT_SIZE + x1) / 2},${y1 + h} ${x1},${y1 + h}` });
+          const [x0, y0] = pos[l][k], [x1, y1] = pos[l + 1][j], h = unit / 2;
+          const path = svgEl("path", { d: `M${x0 + unit},${y0 + h} C${(x0 + unit + x1) / 2},${y0 + h} ${(x0 + unit + x1) / 2},${y1 + h} ${x1},${y1 + h}` });
           const title = svgEl("title");
           path.append(title);
           const index = offset + k * dOut + j, from = l === 0 ? FEATURE_LABELS[cfg.features[k]] : `unit ${k + 1} of layer ${l}`;
@@ -472,8 +511,9 @@ class Playground {
       const canvas = el("canvas", { class: "nnp-unit", role: "img", "aria-label": l === 0 ? `input ${FEATURE_LABELS[cfg.features[j]]}` : l === sizes.length - 1 ? "output unit" : `unit ${j + 1} of hidden layer ${l}` });
       canvas.style.left = `${x}px`; canvas.style.top = `${y}px`;
       this.net.append(canvas);
-      return heatmap.sharp(canvas, UNIT_SIZE);
+      return heatmap.sharp(canvas, unit);
     }));
+    return true;
   }
 
   /** The run's points, drawn once per run on a canvas of their own that every frame copies over the heatmap. */
@@ -520,12 +560,13 @@ class Playground {
   renderNetwork({ params, units }) {
     const regression = isRegression(this.config), n = UNIT_DENSITY * UNIT_DENSITY, last = this.unitCanvases.length - 1;
     this.view.weights = params;
+    this.lastNetwork = { params, units };
     this.unitCanvases.forEach((ctxs, l) => ctxs.forEach((uctx, j) => {
       const values = units[l].subarray(j * n, (j + 1) * n);
       let m = 0;
       for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
       const scale = m || 1;        // each unit on its own scale, as in TensorFlow Playground
-      heatmap.paint(uctx, values, UNIT_DENSITY, UNIT_SIZE, l === last && !regression ? (v) => 2 * v - 1 : (v) => v / scale);
+      heatmap.paint(uctx, values, UNIT_DENSITY, this.unitSize, l === last && !regression ? (v) => 2 * v - 1 : (v) => v / scale);
     }));
     let wmax = 0;
     for (const { index } of this.links) wmax = Math.max(wmax, Math.abs(params[index]) || 0);
