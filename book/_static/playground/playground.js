@@ -459,7 +459,7 @@ class Playground {
     return this.networkCol.clientWidth || Infinity;
   }
 
-  /** ``{ colW, unit }`` for ``columns`` columns of units in ``room`` px: TensorFlow Playground's
+  /** { colW, unit } for `columns` columns of units in `room` px: TensorFlow Playground's
    *  spacing and unit size where they fit; else the columns closer, down to LINK_ROOM px of links
    *  between two units, and then the units smaller too, down to MIN_UNIT px. */
   static fitNetwork(columns, room) {
