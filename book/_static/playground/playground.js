@@ -453,10 +453,12 @@ class Playground {
 
   // -- drawing -----------------------------------------------------------------
   /** The width the network's drawing may take: in the wide layout (from 1200 px) what the other
-   *  columns leave of the row, else no limit (the row wraps instead). */
+   *  columns leave of the row, on a phone (below 600 px) the screen's width; in between no limit
+   *  (the row wraps instead, and the network gets a row of its own). */
   networkRoom() {
-    if (!this.networkCol || !globalThis.matchMedia?.("(min-width: 1200px)").matches) return Infinity;
-    return this.networkCol.clientWidth || Infinity;
+    const fitted = globalThis.matchMedia?.("(min-width: 1200px), (max-width: 599.98px)").matches;
+    if (!this.networkCol || !fitted) return Infinity;
+    return Math.floor(this.networkCol.getBoundingClientRect().width) || Infinity;   // no padding, no border
   }
 
   /** { colW, unit } for `columns` columns of units in `room` px: TensorFlow Playground's
