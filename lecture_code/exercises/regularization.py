@@ -170,27 +170,37 @@ def _ties_improve(val, patience):
 
 
 def _early_stop_hint(function):
-    for val, patience in _curves(fresh()):
+    curves = list(_curves(fresh()))
+    failures = []                    # (val, patience, the right answer, the function's)
+    for val, patience in curves:
         want = early_stopping.early_stopping_epoch(val, patience, epochs_run=True)
         got = _pair(call(function, list(val), patience, name="early_stop"))
-        if got == want:
-            continue
-        best, ran = want
-        if got in ((best + 1, ran), (best + 1, ran + 1)):
-            return "count the epochs from 0: the first loss belongs to epoch 0"
-        if got == _ties_improve(val, patience):
-            return ("a loss equal to the best so far is no improvement: it does not reset the wait "
-                    "or move the best epoch")
-        if got[0] == int(np.argmin(val)) != best:
-            return ("training stops before it sees the rest of the curve: the best epoch is the lowest "
-                    "loss among the epochs that ran")
-        if got == (best, ran - 1):
-            return "the epoch that ends the wait counts as run: stopping after epoch e means e + 1 epochs ran"
-        if got[0] == best and ran == len(val):
-            return "when the patience never runs out, training runs every epoch of the curve"
-        return (f"go through the list, keep the lowest loss so far and count the epochs since it; "
-                f"your function is wrong on {len(val)} losses with patience {patience}")
-    return None
+        if got != want:
+            failures.append((val, patience, want, got))
+    if not failures:
+        return None
+
+    def every(mistake):
+        return all(mistake(*failure) for failure in failures)
+
+    # A mistake is named when it explains every failure, not one that a draw happens to fit:
+    # counting from 1 is wrong on every curve, a tie taken for an improvement only on ties.
+    if len(failures) == len(curves) and every(
+            lambda val, patience, want, got: got in ((want[0] + 1, want[1]), (want[0] + 1, want[1] + 1))):
+        return "count the epochs from 0: the first loss belongs to epoch 0"
+    if every(lambda val, patience, want, got: got == _ties_improve(val, patience)):
+        return ("a loss equal to the best so far is no improvement: it does not reset the wait "
+                "or move the best epoch")
+    val, patience, (best, ran), got = failures[0]
+    if got[0] == int(np.argmin(val)) != best:
+        return ("training stops before it sees the rest of the curve: the best epoch is the lowest "
+                "loss among the epochs that ran")
+    if got == (best, ran - 1):
+        return "the epoch that ends the wait counts as run: stopping after epoch e means e + 1 epochs ran"
+    if got[0] == best and ran == len(val):
+        return "when the patience never runs out, training runs every epoch of the curve"
+    return (f"go through the list, keep the lowest loss so far and count the epochs since it; "
+            f"your function is wrong on {len(val)} losses with patience {patience}")
 
 
 @exercise("ex-regularization-early-stopping", points=3,
