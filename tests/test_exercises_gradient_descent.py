@@ -7,6 +7,7 @@ from support import exercise_tests
 
 from lecture_code import optimizers
 from lecture_code.exercises import attempt, check, gradient_descent as ex
+from lecture_code.exercises._answers import CHECK_SEED
 
 
 def adam_step(opt, grads):
@@ -108,10 +109,25 @@ def test_adam_refuses_the_package_step_called_inside():
     assert not passed and "yourself" in hint
 
 
-def test_adam_cases_have_a_zero_first_gradient_and_a_zigzag():
-    (params, grads, *_), (_, zigzag, *_) = ex._adam_cases(np.random.default_rng(0))
-    assert not grads[0][0].any() and len(grads) >= 4
-    assert all(zigzag[t][0][0] == -zigzag[t + 1][0][0] for t in range(len(zigzag) - 1))
+def test_adam_cases_have_a_zero_first_gradient_a_zigzag_and_gradients_near_root_eps():
+    for seed in range(20):
+        (params, grads, *_), (_, zigzag, *_), (_, small, _, _, eps) = ex._adam_cases(np.random.default_rng(seed))
+        assert not grads[0][0].any() and len(grads) >= 4
+        assert all(zigzag[t][0][0] == -zigzag[t + 1][0][0] for t in range(len(zigzag) - 1))
+        # where epsilon goes shows: the gradients are within a factor 10 of sqrt(eps)
+        sizes = np.abs(np.concatenate([g[0] for g in small])) / np.sqrt(eps)
+        assert len(small) >= 4 and sizes.min() >= 0.1 - 1e-12 and sizes.max() <= 10 + 1e-12
+
+
+def test_the_eps_mistake_never_passes(monkeypatch):
+    """An eps under the square root changes Adam's steps where the gradients are near sqrt(eps),
+    which the third case always has, whatever the scales drawn for the first two (with only
+    those, about 1 draw in 100 let this mistake pass)."""
+    wrong = adam_variant(eps_inside=True)
+    for seed in range(300):
+        monkeypatch.setenv(CHECK_SEED, str(seed))
+        passed, hint, _ = attempt("ex-gradient-descent-adam", wrong)
+        assert not passed and "after the square root" in hint, (seed, hint)
 
 
 def test_check_prints_pass_and_not_yet(capsys):

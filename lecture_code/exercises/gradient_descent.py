@@ -187,6 +187,10 @@ def _adam_cases(rng):
     yield params, grads_seq, *hyper
     g = float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(-4, 2))     # one weight, a zig-zag gradient
     yield [np.array([float(rng.normal())])], [[np.array([g * (-1) ** t])] for t in range(6)], 0.1, (0.9, 0.999), 1e-8
+    # gradients near the square root of eps, where epsilon's place shows, whatever the scales above
+    eps = float(10.0 ** rng.uniform(-8, -4))
+    small = [[np.sqrt(eps) * 10.0 ** rng.uniform(-1, 1, 3) * rng.choice([-1.0, 1.0], 3)] for _ in range(5)]
+    yield [rng.standard_normal(3)], small, 0.01, (0.9, 0.999), eps
 
 
 def _adam_mistake(params, grads_seq, lr, betas, eps, got_after):

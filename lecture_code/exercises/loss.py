@@ -144,7 +144,8 @@ def _logit_cases(rng):
     n, k = int(rng.integers(2, 40)), int(rng.integers(2, 4))   # k > 1: the mean runs over n * k entries
     yield rng.normal(0.0, 3.0, (n, k)), rng.integers(0, 2, (n, k)).astype(float)
     n = int(rng.integers(4, 20))
-    sizes = rng.uniform(30.0, 800.0, (n, 1)) * rng.choice([-1.0, 1.0], (n, 1))
+    # |z| >= 40: 1 + exp(-z) rounds to 1, so sigma(z) is exactly 1 and log(1 - sigma(z)) is -inf
+    sizes = rng.uniform(40.0, 800.0, (n, 1)) * rng.choice([-1.0, 1.0], (n, 1))
     y = rng.integers(0, 2, (n, 1)).astype(float)
     y[0], sizes[0] = 1.0, -abs(sizes[0])          # at least one confidently wrong positive
     y[1], sizes[1] = 0.0, abs(sizes[1])           # ... and one confidently wrong negative

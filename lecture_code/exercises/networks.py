@@ -136,6 +136,7 @@ def dense_forward(function):
 
 
 def _judge_dense(function):
+    undecided = None        # the hint for a case where both mistakes below give the same numbers
     for layer, X in _dense_cases(fresh()):
         W, b, g = layer.params["W"].copy(), layer.params["b"].copy(), layer.activation.forward
         want = g(X @ W + b)
@@ -147,12 +148,19 @@ def _judge_dense(function):
                     f"unit(s) the shape is ({n}, {d_out}), got {got.shape}")
         if close(got, want, rtol=1e-9, atol=1e-12):
             continue
-        if layer.activation.name != "linear" and close(got, X @ W + b, rtol=1e-9, atol=1e-12):
+        no_activation = (layer.activation.name != "linear"
+                         and close(got, X @ W + b, rtol=1e-9, atol=1e-12))
+        bias_after = close(got, g(X @ W) + b, rtol=1e-9, atol=1e-12)
+        if no_activation and bias_after:        # a ReLU whose XW is never negative: the next case tells
+            undecided = undecided or (f"apply the layer's activation ({layer.activation.name}) "
+                                      "after adding the bias: A = g(XW + b)")
+            continue
+        if no_activation:
             return f"apply the layer's activation ({layer.activation.name}) to the pre-activation Z = XW + b"
-        if close(got, g(X @ W) + b, rtol=1e-9, atol=1e-12):
+        if bias_after:
             return "add the bias before the activation: A = g(XW + b), not g(XW) + b"
         if close(got, g(X @ W), rtol=1e-9, atol=1e-12):
             return "add the bias b (one per unit) to every row of XW"
         return (f"A = g(XW + b) with W = layer.params['W'], b = layer.params['b'] and g = "
                 f"layer.activation.forward; yours differs for a {layer.activation.name} layer")
-    return None
+    return undecided

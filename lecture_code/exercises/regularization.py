@@ -60,8 +60,9 @@ def occam(winner, line_error, cubic_error):
 
 def _dropout_cases(rng):
     """Fresh (A, p, seed): random shapes and rates, one example, p = 0, a rate near 1; for p > 0
-    the seed's mask keeps some units and drops others, so that every mistake shows."""
-    for n, d, p in ((int(rng.integers(2, 40)), int(rng.integers(1, 30)), rng.uniform(0.05, 0.9)),
+    the seed's mask keeps some units and drops others, so that every mistake shows. The first A
+    has at least 32 units, so that no other mask matches its mask by chance."""
+    for n, d, p in ((int(rng.integers(8, 40)), int(rng.integers(4, 30)), rng.uniform(0.05, 0.9)),
                     (1, int(rng.integers(2, 20)), rng.uniform(0.1, 0.6)),
                     (int(rng.integers(2, 10)), int(rng.integers(2, 10)), 0.0),
                     (int(rng.integers(5, 20)), int(rng.integers(5, 20)), 0.95)):
