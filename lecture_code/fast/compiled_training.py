@@ -94,8 +94,7 @@ def available() -> bool:
     if not _enabled():
         return False
     if _compile_error.cache_info().currsize == 0:        # not loaded in this process yet
-        if _compiling is None and not _cached():
-            warm_up()
+        warm_up()                   # starts the compile elsewhere, unless the cache holds the loop
         if _compiling is not None and _compiling.poll() is None:
             return False
     return _compile_error() is None
